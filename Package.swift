@@ -1,0 +1,59 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableExperimentalFeature("Lifetimes"),
+]
+
+let package = Package(
+    name: "ShardedHeap",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "ShardedHeap", targets: ["ShardedHeap"]),
+        .library(name: "ShardedHeapStats", targets: ["ShardedHeapStats"]),
+        .executable(name: "shardedheap-demo", targets: ["shardedheap-demo"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0")
+    ],
+    targets: [
+        // The C boundary: loads libmimalloc.so.2 privately (dlopen, RTLD_LOCAL).
+        .target(
+            name: "CMimalloc",
+            linkerSettings: [.linkedLibrary("dl")]
+        ),
+        .target(
+            name: "ShardedHeap",
+            dependencies: ["CMimalloc"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ShardedHeapStats",
+            dependencies: [
+                "ShardedHeap",
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "shardedheap-demo",
+            dependencies: ["ShardedHeap", "ShardedHeapStats"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ShardedHeapTests",
+            dependencies: ["ShardedHeap"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ShardedHeapStatsTests",
+            dependencies: [
+                "ShardedHeap",
+                "ShardedHeapStats",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

@@ -1,0 +1,121 @@
+/// One live block of mimalloc memory and the slot it is counted in.
+///
+/// `Block` is the shared engine of `OwnedBuffer`, `UniqueBuffer` and the shard allocator. It
+/// decides, at each call and from the current thread, which heap may serve a request:
+/// - on the owner thread of a shard (of the requested heap, if one is named) it uses that shard's
+///   heap and counts with plain stores;
+/// - anywhere else it uses the calling thread's default mimalloc heap and counts the block in the
+///   heap's fallback bucket.
+/// Freeing is allowed on any thread (`mi_free`); the free is counted in the block's own slot.
+struct Block {
+    var pointer: UnsafeMutableRawPointer
+    /// `mi_usable_size(pointer)`, kept so that frees need not ask again.
+    var usableSize: Int
+    /// The `ShardSlot` this block is counted in (slots are immortal).
+    var origin: UnsafeMutableRawPointer
+
+    init(pointer: UnsafeMutableRawPointer, usableSize: Int, origin: UnsafeMutableRawPointer) {
+        self.pointer = pointer
+        self.usableSize = usableSize
+        self.origin = origin
+    }
+}
+
+extension Block {
+    /// The largest alignment a request may ask for.
+    static let maximumAlignment = 1 << 16
+
+    /// Checks a request and traps with a message naming the bad value.
+    @inline(__always)
+    static func checkRequest(byteCount: Int, alignment: Int, caller: StaticString) {
+        precondition(byteCount >= 0, "\(caller): byteCount must not be negative (got \(byteCount))")
+        precondition(
+            alignment > 0 && alignment & (alignment - 1) == 0 && alignment <= maximumAlignment,
+            "\(caller): alignment must be a power of two from 1 to \(maximumAlignment) (got \(alignment))"
+        )
+    }
+
+    /// Allocates a block.
+    ///
+    /// - Parameters:
+    ///   - heapID: Serve only from shards of this heap; nil for any shard of any heap.
+    ///   - fallback: The bucket that counts the block when no suitable shard runs the caller.
+    ///   - boundShard: The shard an allocator was bound to; an off-owner request counts one
+    ///     foreign allocation there.
+    /// - Returns: nil when mimalloc is out of memory.
+    @inline(__always)
+    static func allocate(
+        byteCount: Int,
+        alignment: Int,
+        heapID: Int?,
+        fallback: ShardSlot,
+        boundShard: ShardSlot? = nil
+    ) -> Block? {
+        if let current = Mimalloc.currentShardSlot {
+            // Safe: slots are immortal (ShardSlot.registry), so the unretained reference is valid.
+            let served: Block?? = ShardSlot.from(current)._withUnsafeGuaranteedRef { slot in
+                guard heapID == nil || slot.heapID == heapID, let heap = slot.heap else { return .none }
+                // Safe: the thread-local slot is only ever set on the heap's owner thread, so
+                // using `heap` here is use on its owner.
+                guard let pointer = heap.allocate(byteCount: byteCount, alignment: alignment) else {
+                    return .some(nil)
+                }
+                let usable = Mimalloc.usableSize(pointer)
+                slot.recordOwnerAllocation(bytes: usable)
+                return .some(Block(pointer: pointer, usableSize: usable, origin: current))
+            }
+            if let served { return served }
+        }
+        return allocateFallback(byteCount: byteCount, alignment: alignment, fallback: fallback, boundShard: boundShard)
+    }
+
+    @inline(never)
+    static func allocateFallback(
+        byteCount: Int,
+        alignment: Int,
+        fallback: ShardSlot,
+        boundShard: ShardSlot?
+    ) -> Block? {
+        guard let pointer = Mimalloc.allocate(byteCount: byteCount, alignment: alignment) else { return nil }
+        let usable = Mimalloc.usableSize(pointer)
+        fallback.recordSharedAllocation(bytes: usable)
+        boundShard?.foreignAllocations.wrappingAdd(1, ordering: .relaxed)
+        return Block(pointer: pointer, usableSize: usable, origin: fallback.opaque)
+    }
+
+    /// Frees the block on the calling thread (any thread) and counts the free in its slot.
+    @inline(__always)
+    func free() {
+        Mimalloc.free(pointer)
+        if Mimalloc.currentShardSlot == origin {
+            // Safe: slots are immortal; on the owner thread the plain-store path is exclusive.
+            ShardSlot.from(origin)._withUnsafeGuaranteedRef { $0.recordOwnerFree(bytes: usableSize) }
+        } else {
+            ShardSlot.from(origin)._withUnsafeGuaranteedRef { $0.recordSharedFree(bytes: usableSize) }
+        }
+    }
+
+    /// Moves the block to one of `newByteCount` bytes, keeping the first
+    /// `min(oldByteCount, newByteCount)` bytes. The new block is placed from the calling thread,
+    /// in the same heap as the old one. Stays in place when the size class still fits.
+    /// - Returns: false when out of memory; the block is then unchanged.
+    mutating func resize(from oldByteCount: Int, to newByteCount: Int, alignment: Int) -> Bool {
+        if newByteCount <= usableSize && newByteCount >= usableSize / 2 {
+            return true
+        }
+        let slot = ShardSlot.from(origin).takeUnretainedValue()
+        guard
+            let moved = Block.allocate(
+                byteCount: newByteCount,
+                alignment: alignment,
+                heapID: slot.heapID,
+                fallback: slot.fallback
+            )
+        else { return false }
+        // Safe: both blocks are live and at least `min(old, new)` bytes long; they are distinct.
+        moved.pointer.copyMemory(from: pointer, byteCount: min(oldByteCount, newByteCount))
+        free()
+        self = moved
+        return true
+    }
+}

@@ -1,0 +1,120 @@
+/// A uniquely owned buffer of raw bytes outside the Swift object heap, freed when it goes out of
+/// scope.
+///
+/// The `~Copyable` twin of ``OwnedBuffer``: no reference counting, no class allocation, so it is
+/// the cheapest way to own memory on a hot path. Pass it on with `consume`; borrow it to read.
+///
+/// ```swift
+/// await withShardedAllocation { alloc in
+///     var scratch = alloc.makeUniqueBuffer(byteCount: 256)
+///     scratch.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 1) }
+/// }   // freed here
+/// ```
+///
+/// It may be sent to another task (it is `Sendable`) and freed there.
+public struct UniqueBuffer: ~Copyable {
+    var block: Block
+    /// The number of bytes in the buffer.
+    public private(set) var count: Int
+    /// The alignment of the first byte.
+    public let alignment: Int
+
+    @inline(__always)
+    init(block: Block, count: Int, alignment: Int) {
+        self.block = block
+        self.count = count
+        self.alignment = alignment
+    }
+
+    /// Allocates `byteCount` bytes (uninitialised).
+    ///
+    /// On a shard's owner thread the memory comes from that shard's heap; anywhere else from the
+    /// calling thread's default mimalloc heap (counted in ``ShardedHeap/shared``'s fallback bucket).
+    ///
+    /// - Parameters:
+    ///   - byteCount: The size in bytes; zero is valid.
+    ///   - alignment: A power of two from 1 to 65,536; 16 by default.
+    /// - Precondition: `byteCount >= 0` and `alignment` is a power of two in range. Running out of
+    ///   memory is a fatal error.
+    /// - Complexity: O(1).
+    ///
+    /// Any thread may call this.
+    public init(byteCount: Int, alignment: Int = 16) {
+        Block.checkRequest(byteCount: byteCount, alignment: alignment, caller: "UniqueBuffer")
+        guard
+            let block = Block.allocate(
+                byteCount: byteCount,
+                alignment: alignment,
+                heapID: nil,
+                fallback: ShardedHeap.shared.fallbackSlot
+            )
+        else { OwnedBuffer.outOfMemory(byteCount: byteCount, alignment: alignment) }
+        self.init(block: block, count: byteCount, alignment: alignment)
+    }
+
+    deinit {
+        block.free()
+    }
+
+    /// The address of the first byte.
+    /// - Warning: Valid only while the buffer is alive and until the next ``resize(to:)``.
+    public var unsafeBaseAddress: UnsafeMutableRawPointer { block.pointer }
+
+    /// The index of the shard whose heap the memory came from, or nil for the fallback.
+    public var shardIndex: Int? {
+        let slot = ShardSlot.from(block.origin).takeUnretainedValue()
+        return slot.isFallback ? nil : slot.index
+    }
+
+    /// Calls `body` with the bytes for reading.
+    /// - Warning: The buffer pointer must not escape `body`.
+    public func withUnsafeBytes<Result, Failure: Error>(
+        _ body: (UnsafeRawBufferPointer) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        try body(UnsafeRawBufferPointer(start: block.pointer, count: count))
+    }
+
+    /// Calls `body` with the bytes for writing.
+    /// - Warning: The buffer pointer must not escape `body`.
+    public mutating func withUnsafeMutableBytes<Result, Failure: Error>(
+        _ body: (UnsafeMutableRawBufferPointer) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        try body(UnsafeMutableRawBufferPointer(start: block.pointer, count: count))
+    }
+
+    /// The bytes, for reading without unsafe pointers.
+    public var bytes: RawSpan {
+        @_lifetime(borrow self)
+        borrowing get {
+            // Safe: the memory lives as long as `self`, which the span borrows.
+            let span = RawSpan(_unsafeStart: block.pointer, byteCount: count)
+            return _overrideLifetime(span, borrowing: self)
+        }
+    }
+
+    /// The bytes, for writing without unsafe pointers.
+    public var mutableBytes: MutableRawSpan {
+        @_lifetime(&self)
+        mutating get {
+            // Safe: the span holds exclusive access to `self` for its whole life.
+            let span = MutableRawSpan(_unsafeStart: block.pointer, byteCount: count)
+            return _overrideLifetime(span, mutating: &self)
+        }
+    }
+
+    /// Changes the size to `newCount` bytes, keeping the first `min(count, newCount)` bytes.
+    ///
+    /// - Precondition: `newCount >= 0`. Running out of memory is a fatal error.
+    /// - Complexity: O(`newCount`) when the block moves, O(1) otherwise.
+    public mutating func resize(to newCount: Int) {
+        Block.checkRequest(byteCount: newCount, alignment: alignment, caller: "UniqueBuffer.resize(to:)")
+        guard block.resize(from: count, to: newCount, alignment: alignment) else {
+            OwnedBuffer.outOfMemory(byteCount: newCount, alignment: alignment)
+        }
+        count = newCount
+    }
+}
+
+// @unchecked: the buffer is uniquely owned (~Copyable), so sending it moves the only reference;
+// the memory may be freed on any thread.
+extension UniqueBuffer: @unchecked Sendable {}

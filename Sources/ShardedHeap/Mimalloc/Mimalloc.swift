@@ -1,0 +1,204 @@
+// The only Swift file of the library that imports the C module. Everything else reads as Swift
+// and goes through the typed wrappers defined here.
+import CMimalloc
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The privately loaded mimalloc library (libmimalloc.so.2, opened with `RTLD_LOCAL`).
+///
+/// The package never links libmimalloc, because linking it replaces `malloc` for the whole
+/// process. `Mimalloc` opens the library on first use and traps with a message naming the Debian
+/// package when it is missing.
+enum Mimalloc {
+    /// The environment variable that overrides the library path (used by tests and by people who
+    /// keep mimalloc somewhere unusual).
+    static let libraryPathVariable = "SHARDEDHEAP_MIMALLOC_PATH"
+
+    /// Loads the library once. Every entry point that can run before a shard exists calls this.
+    static let isLoaded: Bool = {
+        let path = getenv(libraryPathVariable)
+        var message = [CChar](repeating: 0, count: 512)
+        // Safe: `message` outlives the call and its capacity is passed along.
+        let status = message.withUnsafeMutableBufferPointer { buffer in
+            cmi_load(path, buffer.baseAddress, buffer.count)
+        }
+        guard status == 0 else {
+            let reason = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            fatalError(
+                """
+                ShardedHeap: cannot load mimalloc (\(reason)). \
+                Install Debian's mimalloc runtime with `apt-get install -y libmimalloc-dev` \
+                (it brings libmimalloc2.0, which provides libmimalloc.so.2).
+                """
+            )
+        }
+        return true
+    }()
+
+    @inline(__always)
+    static func ensureLoaded() {
+        _ = isLoaded
+    }
+
+    /// The version number mimalloc reports (209 for 2.0.9).
+    static var version: Int {
+        ensureLoaded()
+        return Int(cmi_version())
+    }
+
+    // MARK: Calling thread's default heap (safe on any thread)
+
+    /// Allocates from the calling thread's default mimalloc heap.
+    @inline(__always)
+    static func allocate(byteCount: Int, alignment: Int) -> UnsafeMutableRawPointer? {
+        ensureLoaded()
+        if alignment <= 8 {
+            return cmi_malloc(byteCount)
+        }
+        return cmi_malloc_aligned(byteCount, alignment)
+    }
+
+    /// Frees a block of any mimalloc heap. Safe from any thread.
+    @inline(__always)
+    static func free(_ pointer: UnsafeMutableRawPointer) {
+        cmi_free(pointer)
+    }
+
+    /// The usable size of a live block. O(1); safe from any thread.
+    @inline(__always)
+    static func usableSize(_ pointer: UnsafeRawPointer) -> Int {
+        cmi_usable_size(pointer)
+    }
+
+    /// The size class that a request of `byteCount` bytes is rounded up to.
+    static func goodSize(_ byteCount: Int) -> Int {
+        ensureLoaded()
+        return cmi_good_size(byteCount)
+    }
+
+    /// Whether `pointer` lies in memory that mimalloc manages.
+    static func isInHeapRegion(_ pointer: UnsafeRawPointer) -> Bool {
+        ensureLoaded()
+        return cmi_is_in_heap_region(pointer)
+    }
+
+    /// Collects the calling thread's default heap (and, with `force`, abandoned memory).
+    static func collectCallingThread(force: Bool) {
+        ensureLoaded()
+        cmi_collect(force)
+    }
+
+    // MARK: Per-thread shard slot
+
+    /// The shard slot whose owner thread is the calling thread, as an opaque pointer, or nil.
+    /// A plain thread-local load: this is read on every allocation.
+    @inline(__always)
+    static var currentShardSlot: UnsafeMutableRawPointer? {
+        get { cmi_get_current_shard() }
+        set { cmi_set_current_shard(newValue) }
+    }
+
+    // MARK: Process figures
+
+    /// Figures from `mi_process_info`. On Linux its `current_rss` is the commit counter, so it
+    /// is reported as committed bytes, never as resident memory.
+    struct ProcessInfo: Sendable {
+        var elapsedMilliseconds: Int
+        var userMilliseconds: Int
+        var systemMilliseconds: Int
+        var committedBytes: Int
+        var peakCommittedBytes: Int
+        var peakResidentBytes: Int
+        var pageFaults: Int
+    }
+
+    static func processInfo() -> ProcessInfo {
+        ensureLoaded()
+        let info = cmi_process_info()
+        return ProcessInfo(
+            elapsedMilliseconds: info.elapsed_msecs,
+            userMilliseconds: info.user_msecs,
+            systemMilliseconds: info.system_msecs,
+            committedBytes: info.current_commit,
+            peakCommittedBytes: info.peak_commit,
+            peakResidentBytes: info.peak_rss,
+            pageFaults: info.page_faults
+        )
+    }
+
+    // MARK: Platform helpers that live in the C shim
+
+    /// Names the calling thread (Linux keeps 15 characters).
+    static func setCurrentThreadName(_ name: String) {
+        cmi_set_thread_name(name)
+    }
+
+    /// The number of processors this process may run on now.
+    static var activeProcessorCount: Int {
+        Int(cmi_active_processor_count())
+    }
+
+    // MARK: Process-allocator checks
+
+    /// The address that the process's global symbol lookup finds for `name` (for example
+    /// `malloc`), or nil.
+    static func globalSymbolAddress(_ name: String) -> UnsafeMutableRawPointer? {
+        cmi_symbol_address(name)
+    }
+
+    /// The file of the shared object that defines `address`.
+    static func objectFile(containing address: UnsafeRawPointer) -> String? {
+        guard let name = cmi_object_name_of(address) else { return nil }
+        return String(cString: name)
+    }
+}
+
+extension Mimalloc {
+    /// A mimalloc heap (`mi_heap_t *`). Every operation except `contains` from the owner must
+    /// run on the thread that created the heap; the type cannot enforce that, so it is internal
+    /// and only `ShardExecutor`'s thread uses it.
+    struct Heap: @unchecked Sendable {
+        // @unchecked: the pointer is passed between threads only to be used on its owner.
+        let raw: OpaquePointer
+
+        /// Creates a heap owned by the calling thread.
+        static func createOnCallingThread() -> Heap? {
+            ensureLoaded()
+            guard let raw = cmi_heap_new() else { return nil }
+            return Heap(raw: raw)
+        }
+
+        @inline(__always)
+        func allocate(byteCount: Int, alignment: Int) -> UnsafeMutableRawPointer? {
+            if alignment <= 8 {
+                return cmi_heap_malloc(raw, byteCount)
+            }
+            return cmi_heap_malloc_aligned(raw, byteCount, alignment)
+        }
+
+        /// Returns memory freed by other threads and empty pages to mimalloc (and, with `force`,
+        /// to the OS).
+        func collect(force: Bool) {
+            cmi_heap_collect(raw, force)
+        }
+
+        /// Whether `pointer` is a block of this heap. Owner thread only.
+        func contains(_ pointer: UnsafeRawPointer) -> Bool {
+            cmi_heap_contains_block(raw, pointer)
+        }
+
+        /// Area totals from `mi_heap_visit_blocks`. Owner thread only; O(pages).
+        func areaTotals() -> (committedBytes: Int, usedBytes: Int, usedBlocks: Int, areas: Int) {
+            let totals = cmi_heap_area_totals(raw)
+            return (totals.committed_bytes, totals.used_bytes, totals.used_blocks, totals.areas)
+        }
+
+        /// Deletes the heap: its live blocks move to the owner's backing heap and stay valid.
+        /// Never `mi_heap_destroy`, which in 2.0.9 can free other threads' blocks.
+        func delete() {
+            cmi_heap_delete(raw)
+        }
+    }
+}

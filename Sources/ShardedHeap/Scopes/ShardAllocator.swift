@@ -1,0 +1,83 @@
+/// Hands out memory from the shard that is running the caller.
+///
+/// You get one from ``withShardedAllocation(heap:shard:isolation:_:)`` or
+/// ``ShardedHeap/task(shard:priority:operation:)``. The allocator is bound to one shard (its
+/// ``shardIndex``, where its scope prefers to run), but it decides at *each call*, from the
+/// current thread, which heap to use:
+/// - on the owner thread of any shard of ``heap``, that shard's heap (no lock, no atomic
+///   read-modify-write);
+/// - anywhere else (the main actor, an actor with its own executor, a contended default actor, a
+///   detached task), the calling thread's default mimalloc heap; the block is counted in the
+///   heap's fallback bucket and the bound shard counts one foreign allocation.
+///
+/// A task-executor preference is not a guarantee, so the allocator never trusts a heap across an
+/// `await`. It is `Sendable` and may be used from any thread.
+public struct ShardAllocator: Sendable {
+    /// The heap this allocator serves.
+    public let heap: ShardedHeap
+    /// The shard this allocator's scope prefers.
+    public let shardIndex: Int
+
+    let boundSlot: ShardSlot
+
+    init(heap: ShardedHeap, shardIndex: Int) {
+        self.heap = heap
+        self.shardIndex = shardIndex
+        self.boundSlot = heap.executor(at: shardIndex).slot
+    }
+
+    /// The allocator of the innermost ``withShardedAllocation(heap:shard:isolation:_:)`` scope of
+    /// the current task (inherited by child tasks), or nil outside every scope.
+    public static var current: ShardAllocator? { ShardAllocator.binding }
+
+    @TaskLocal static var binding: ShardAllocator?
+
+    /// Whether a call made now would be served by a shard heap (the caller is on an owner thread
+    /// of ``heap``) rather than by the fallback.
+    public var isOnShardThread: Bool { heap.currentShardIndex != nil }
+
+    @inline(__always)
+    func allocateBlock(byteCount: Int, alignment: Int) -> Block? {
+        Block.allocate(
+            byteCount: byteCount,
+            alignment: alignment,
+            heapID: heap.id,
+            fallback: heap.fallbackSlot,
+            boundShard: boundSlot
+        )
+    }
+
+    /// Allocates a shared, reference-counted buffer that frees itself when the last reference
+    /// goes away.
+    ///
+    /// - Parameters:
+    ///   - byteCount: The size in bytes; zero is valid.
+    ///   - alignment: A power of two from 1 to 65,536.
+    /// - Precondition: `byteCount >= 0` and `alignment` is a power of two in range. Running out of
+    ///   memory is a fatal error.
+    /// - Complexity: O(1).
+    public func makeBuffer(byteCount: Int, alignment: Int = 16) -> OwnedBuffer {
+        Block.checkRequest(byteCount: byteCount, alignment: alignment, caller: "ShardAllocator.makeBuffer")
+        guard let block = allocateBlock(byteCount: byteCount, alignment: alignment) else {
+            OwnedBuffer.outOfMemory(byteCount: byteCount, alignment: alignment)
+        }
+        return OwnedBuffer(block: block, count: byteCount, alignment: alignment)
+    }
+
+    /// Allocates a uniquely owned buffer, freed when it goes out of scope.
+    ///
+    /// - Parameters:
+    ///   - byteCount: The size in bytes; zero is valid.
+    ///   - alignment: A power of two from 1 to 65,536.
+    /// - Precondition: `byteCount >= 0` and `alignment` is a power of two in range. Running out of
+    ///   memory is a fatal error.
+    /// - Complexity: O(1).
+    @inline(__always)
+    public func makeUniqueBuffer(byteCount: Int, alignment: Int = 16) -> UniqueBuffer {
+        Block.checkRequest(byteCount: byteCount, alignment: alignment, caller: "ShardAllocator.makeUniqueBuffer")
+        guard let block = allocateBlock(byteCount: byteCount, alignment: alignment) else {
+            OwnedBuffer.outOfMemory(byteCount: byteCount, alignment: alignment)
+        }
+        return UniqueBuffer(block: block, count: byteCount, alignment: alignment)
+    }
+}

@@ -1,0 +1,45 @@
+/// Runs `body` with memory from one shard of `heap`, preferring that shard's thread.
+///
+/// The body runs with the shard's executor as its task-executor preference, so nonisolated async
+/// code, `async let` and task-group children run on the shard's thread and allocate from its heap.
+/// Child tasks inherit the allocator (it is a task-local: ``ShardAllocator/current``).
+///
+/// - A nested call on the same heap reuses the current shard with no hop (unless `shard` names a
+///   different one).
+/// - New scopes are spread across the shards round robin.
+/// - Code isolated to an actor stays on that actor: if you call this from the main actor, `body`
+///   runs on the main actor and its allocations fall back (they are still correct and counted).
+///
+/// - Parameters:
+///   - heap: The heap to allocate from; `.shared` by default.
+///   - shard: The shard to use, or nil to pick one.
+///   - isolation: The caller's isolation, inherited by `body`.
+///   - body: The work to do; its result is returned.
+/// - Returns: What `body` returns.
+/// - Throws: Whatever `body` throws (this function rethrows).
+/// - Precondition: `shard`, when given, is in `0..<heap.shardCount`.
+///
+/// May be called from any task.
+public func withShardedAllocation<Result, Failure: Error>(
+    heap: ShardedHeap = .shared,
+    shard: Int? = nil,
+    isolation: isolated (any Actor)? = #isolation,
+    _ body: (ShardAllocator) async throws(Failure) -> Result
+) async throws(Failure) -> Result {
+    if let current = ShardAllocator.binding, current.heap === heap, shard == nil || shard == current.shardIndex {
+        return try await body(current)
+    }
+    let allocator = ShardAllocator(heap: heap, shardIndex: shard ?? heap.nextShardIndex())
+    let executor = heap.executor(at: allocator.shardIndex)
+    // `withValue` has no typed-throws overload; carry the typed error through a Result.
+    let outcome: Swift.Result<Result, Failure> = await ShardAllocator.$binding.withValue(allocator) {
+        await withTaskExecutorPreference(executor) {
+            do throws(Failure) {
+                return .success(try await body(allocator))
+            } catch {
+                return .failure(error)
+            }
+        }
+    }
+    return try outcome.get()
+}

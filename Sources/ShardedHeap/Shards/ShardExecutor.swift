@@ -1,0 +1,261 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+
+/// One shard's dedicated thread: a `TaskExecutor` and `SerialExecutor` whose thread owns the
+/// shard's mimalloc heap.
+///
+/// ## Thread life
+/// The thread starts on the first job. It creates the heap on itself (a mimalloc heap may only be
+/// used by the thread that created it), publishes its slot in thread-local storage, and runs a
+/// job loop. When the queue is empty it parks on a condition variable and uses no CPU. If it did
+/// work, or another thread freed one of its blocks, it first waits `idleCollectDelay` and, if
+/// still idle, collects its heap so that memory freed from other threads goes back.
+///
+/// `stop()` drains the queue, deletes the heap (live blocks stay valid), clears the slot and ends
+/// the thread. Jobs that still arrive afterwards (an actor that uses this executor, a task that
+/// prefers it) start a *retired* thread without a heap, so nothing ever hangs; allocations there
+/// use the fallback path.
+final class ShardExecutor: TaskExecutor, SerialExecutor {
+    enum State {
+        case notStarted
+        case running
+        case stopping
+        case stopped
+        case retired
+    }
+
+    enum Work {
+        case job(UnownedJob)
+        case call(@Sendable () -> Void)
+    }
+
+    let slot: ShardSlot
+    let idleCollectNanoseconds: Int
+    private let threadName: String
+    private let lock = ConditionLock()
+
+    // Guarded by `lock`.
+    private var pending: [Work] = []
+    private var state: State = .notStarted
+    private var isParked = false
+    private var maintenanceWanted = false
+    private var stopWaiters: [CheckedContinuation<Void, Never>] = []
+    private var thread: pthread_t?
+    private var jobsRun = 0
+
+    init(slot: ShardSlot, threadName: String, idleCollectDelay: Duration) {
+        self.slot = slot
+        self.threadName = threadName
+        let (seconds, attoseconds) = idleCollectDelay.components
+        self.idleCollectNanoseconds = max(1_000_000, Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
+        slot.attach(self)
+    }
+
+    // MARK: Executor conformance
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        submit(.job(UnownedJob(job)))
+    }
+
+    func asUnownedSerialExecutor() -> UnownedSerialExecutor {
+        UnownedSerialExecutor(ordinary: self)
+    }
+
+    func isSameExclusiveExecutionContext(other: ShardExecutor) -> Bool {
+        self === other
+    }
+
+    func checkIsolated() {
+        precondition(isCurrentThread, "ShardedHeap: expected to run on the thread of shard \(slot.index)")
+    }
+
+    // MARK: Submitting work
+
+    /// Queues work and starts or wakes the thread as needed. Any thread may call this.
+    func submit(_ work: Work) {
+        lock.withLock {
+            pending.append(work)
+            switch state {
+            case .notStarted:
+                startThread(withHeap: true)
+            case .stopped:
+                startThread(withHeap: false)
+            case .running, .stopping, .retired:
+                if isParked { lock.signal() }
+            }
+        }
+    }
+
+    /// Runs `body` on the owner thread and returns its result.
+    func perform<Result: Sendable>(_ body: @escaping @Sendable () -> Result) async -> Result {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Result, Never>) in
+            submit(.call { continuation.resume(returning: body()) })
+        }
+    }
+
+    /// Asks an idle owner to collect soon (used after frees from other threads).
+    func requestMaintenance() {
+        lock.withLock {
+            guard state == .running else { return }
+            maintenanceWanted = true
+            if isParked { lock.signal() }
+        }
+    }
+
+    /// Whether the calling thread is this executor's thread (running or retired).
+    var isCurrentThread: Bool {
+        let current = pthread_self()
+        return lock.withLock { thread.map { pthread_equal($0, current) != 0 } ?? false }
+    }
+
+    /// Whether the thread has started, for tests and stats.
+    var hasStarted: Bool {
+        lock.withLock { state != .notStarted }
+    }
+
+    /// CPU time the thread has used so far, or nil before it starts.
+    var threadCPUTime: Duration? {
+        guard let thread = lock.withLock({ self.thread }) else { return nil }
+        var clock = clockid_t()
+        guard pthread_getcpuclockid(thread, &clock) == 0 else { return nil }
+        var time = timespec()
+        guard clock_gettime(clock, &time) == 0 else { return nil }
+        return .seconds(time.tv_sec) + .nanoseconds(time.tv_nsec)
+    }
+
+    // MARK: Stopping
+
+    /// Drains queued jobs, deletes the heap and ends the thread. Returns once the heap is gone.
+    func stop() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let resumeNow: Bool = lock.withLock {
+                switch state {
+                case .notStarted:
+                    state = .stopped
+                    return true
+                case .stopped, .retired:
+                    return true
+                case .running, .stopping:
+                    state = .stopping
+                    stopWaiters.append(continuation)
+                    if isParked { lock.signal() }
+                    return false
+                }
+            }
+            if resumeNow { continuation.resume() }
+        }
+    }
+
+    // MARK: The thread
+
+    /// Call with `lock` held.
+    private func startThread(withHeap: Bool) {
+        state = withHeap ? .running : .retired
+        let context = Unmanaged.passRetained(ThreadContext(executor: self, withHeap: withHeap)).toOpaque()
+        var handle = pthread_t()
+        let result = pthread_create(&handle, nil, { argument in
+            // Safe: `argument` is the context retained just above, released here exactly once.
+            let context = Unmanaged<ThreadContext>.fromOpaque(argument!).takeRetainedValue()
+            context.executor.threadMain(withHeap: context.withHeap)
+            return nil
+        }, context)
+        precondition(result == 0, "ShardedHeap: cannot start the thread of shard \(slot.index) (pthread_create: \(result))")
+        pthread_detach(handle)
+        thread = handle
+    }
+
+    private final class ThreadContext {
+        let executor: ShardExecutor
+        let withHeap: Bool
+        init(executor: ShardExecutor, withHeap: Bool) {
+            self.executor = executor
+            self.withHeap = withHeap
+        }
+    }
+
+    private func threadMain(withHeap: Bool) {
+        Mimalloc.setCurrentThreadName(threadName)
+        if withHeap {
+            guard let heap = Mimalloc.Heap.createOnCallingThread() else {
+                fatalError("ShardedHeap: mi_heap_new failed for shard \(slot.index)")
+            }
+            slot.heap = heap
+            Mimalloc.currentShardSlot = slot.opaque
+        }
+        runLoop(withHeap: withHeap)
+        if withHeap {
+            // The queue is drained and `state` is `.stopped`: nothing can run here any more.
+            Mimalloc.currentShardSlot = nil
+            slot.heap?.delete()
+            slot.heap = nil
+            let waiters = lock.withLock { () -> [CheckedContinuation<Void, Never>] in
+                let waiters = stopWaiters
+                stopWaiters = []
+                return waiters
+            }
+            for waiter in waiters { waiter.resume() }
+        }
+    }
+
+    private func runLoop(withHeap: Bool) {
+        var batch: [Work] = []
+        var dirty = false
+        while true {
+            let next: Bool = lock.withLock {
+                while pending.isEmpty {
+                    if state == .stopping {
+                        state = .stopped
+                        return false
+                    }
+                    if withHeap && (dirty || maintenanceWanted) {
+                        isParked = true
+                        let signalled = lock.wait(nanoseconds: idleCollectNanoseconds)
+                        isParked = false
+                        if !signalled && pending.isEmpty {
+                            maintenanceWanted = false
+                            dirty = false
+                            // Collect outside the lock.
+                            return true
+                        }
+                    } else {
+                        isParked = true
+                        lock.wait()
+                        isParked = false
+                    }
+                }
+                swap(&batch, &pending)
+                jobsRun += batch.count
+                return true
+            }
+            guard next else { return }
+            if batch.isEmpty {
+                runMaintenance()
+                continue
+            }
+            dirty = true
+            for work in batch {
+                switch work {
+                case .job(let job):
+                    job.runSynchronously(isolatedTo: asUnownedSerialExecutor(), taskExecutor: asUnownedTaskExecutor())
+                case .call(let body):
+                    body()
+                }
+            }
+            batch.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Idle maintenance on the owner thread: collect, then measure the heap's areas.
+    private func runMaintenance() {
+        slot.collectRequested.store(false, ordering: .relaxed)
+        guard let heap = slot.heap else { return }
+        heap.collect(force: true)
+        slot.recordAreas(of: heap)
+    }
+}
+
+// @unchecked: all mutable state is guarded by `lock`, except `slot.heap`, which only the
+// executor's own thread touches.
+extension ShardExecutor: @unchecked Sendable {}

@@ -1,0 +1,132 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+
+/// A set of mimalloc heaps, each owned by one dedicated thread that is also a Swift
+/// `TaskExecutor` and `SerialExecutor`.
+///
+/// Allocation goes to the heap of the shard whose thread is running the caller. Tasks may hop
+/// threads at every `await`, so the heap is chosen again at each allocation, from the current
+/// thread; no heap is ever used off its owner thread. Memory may be freed from any thread.
+///
+/// ```swift
+/// let total = await withShardedAllocation { alloc in
+///     let buffer = alloc.makeBuffer(byteCount: 4096)
+///     // ...
+///     return buffer.count
+/// }
+/// ```
+///
+/// Threads start on first use. Call ``shutdown()`` on heaps you create yourself once you are
+/// done with them; ``shared`` lives as long as the process.
+///
+/// All members may be called from any thread.
+public final class ShardedHeap: Sendable {
+    /// The process-wide heap, with one shard per active processor. Its threads start on first use.
+    public static let shared = ShardedHeap(shardCount: ShardedHeap.activeProcessorCount)
+
+    /// The number of processors this process may run on now.
+    public static var activeProcessorCount: Int {
+        Mimalloc.activeProcessorCount
+    }
+
+    private static let nextID = Atomic<Int>(1)
+
+    /// A process-unique number for this heap.
+    public let id: Int
+
+    /// How long an idle shard waits after its last job before it collects its heap.
+    public let idleCollectDelay: Duration
+
+    let executors: [ShardExecutor]
+    let fallbackSlot: ShardSlot
+    private let nextShard = Atomic<Int>(0)
+    private let isShutDownFlag = Atomic<Bool>(false)
+
+    /// Creates a heap with `shardCount` shards. No thread starts until a shard is first used.
+    ///
+    /// - Parameters:
+    ///   - shardCount: The number of shards, at least 1.
+    ///   - idleCollectDelay: How long a shard stays idle before it collects its heap, returning
+    ///     memory freed from other threads. At least one millisecond.
+    /// - Precondition: `shardCount >= 1`.
+    public init(shardCount: Int, idleCollectDelay: Duration = .milliseconds(50)) {
+        precondition(shardCount >= 1, "ShardedHeap: shardCount must be at least 1 (got \(shardCount))")
+        precondition(
+            idleCollectDelay >= .milliseconds(1),
+            "ShardedHeap: idleCollectDelay must be at least 1 ms (got \(idleCollectDelay))"
+        )
+        Mimalloc.ensureLoaded()
+        let id = ShardedHeap.nextID.wrappingAdd(1, ordering: .relaxed).oldValue
+        self.id = id
+        self.idleCollectDelay = idleCollectDelay
+        let fallbackSlot = ShardSlot(heapID: id, index: ShardSlot.fallbackIndex, fallback: nil)
+        self.fallbackSlot = fallbackSlot
+        self.executors = (0..<shardCount).map { index in
+            ShardExecutor(
+                slot: ShardSlot(heapID: id, index: index, fallback: fallbackSlot),
+                threadName: "shard-\(id)-\(index)",
+                idleCollectDelay: idleCollectDelay
+            )
+        }
+    }
+
+    /// The number of shards.
+    public var shardCount: Int { executors.count }
+
+    /// The shard whose owner thread is running the caller, or nil when the caller is on any
+    /// other thread (including another heap's shard).
+    public var currentShardIndex: Int? {
+        guard let pointer = Mimalloc.currentShardSlot else { return nil }
+        let slot = ShardSlot.from(pointer).takeUnretainedValue()
+        return slot.heapID == id ? slot.index : nil
+    }
+
+    /// The executor of shard `index`: use it as a task-executor preference, or as the
+    /// `unownedExecutor` of an actor whose code must run on the shard's thread.
+    ///
+    /// - Precondition: `0 <= index < shardCount`.
+    public func executor(forShard index: Int) -> any TaskExecutor & SerialExecutor {
+        executor(at: index)
+    }
+
+    func executor(at index: Int) -> ShardExecutor {
+        precondition(
+            index >= 0 && index < executors.count,
+            "ShardedHeap: shard index \(index) is out of range 0..<\(executors.count)"
+        )
+        return executors[index]
+    }
+
+    /// The next shard for a new scope, round robin.
+    func nextShardIndex() -> Int {
+        let ticket = nextShard.wrappingAdd(1, ordering: .relaxed).oldValue
+        return Int(UInt(bitPattern: ticket) % UInt(executors.count))
+    }
+
+    /// Whether ``shutdown()`` has been called.
+    public var isShutDown: Bool { isShutDownFlag.load(ordering: .acquiring) }
+
+    /// Drains queued jobs, stops every shard thread and deletes the heaps.
+    ///
+    /// Buffers still alive stay valid and may be freed later from any thread: their blocks move to
+    /// mimalloc's backing heap (`mi_heap_delete`; never `mi_heap_destroy`). Allocation afterwards
+    /// falls back to the calling thread's default heap. Work that still targets a shard's
+    /// executor afterwards runs on a retired thread that has no heap. Calling it twice is harmless.
+    public func shutdown() async {
+        isShutDownFlag.store(true, ordering: .releasing)
+        for executor in executors {
+            await executor.stop()
+        }
+    }
+
+    /// The counters of shard `index`.
+    /// - Precondition: `0 <= index < shardCount`.
+    public func counters(ofShard index: Int) -> ShardCounters {
+        executor(at: index).slot.counters
+    }
+
+    /// The counters of allocations made off every shard thread on behalf of this heap.
+    public var fallbackCounters: ShardCounters { fallbackSlot.counters }
+}
