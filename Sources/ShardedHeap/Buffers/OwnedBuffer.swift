@@ -65,6 +65,10 @@ public final class OwnedBuffer {
         fatalError("ShardedHeap: out of memory allocating \(byteCount) bytes with alignment \(alignment)")
     }
 
+    /// The usable size of the underlying block (`mi_usable_size`): at least ``count``, and the
+    /// figure the heap's counters record for this buffer.
+    public var capacity: Int { block.usableSize }
+
     /// The address of the first byte.
     /// - Warning: The address is valid only while the buffer is alive and until the next
     ///   ``resize(to:)``.

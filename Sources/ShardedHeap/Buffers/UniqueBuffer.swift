@@ -56,6 +56,10 @@ public struct UniqueBuffer: ~Copyable {
         block.free()
     }
 
+    /// The usable size of the underlying block (`mi_usable_size`): at least ``count``, and the
+    /// figure the heap's counters record for this buffer.
+    public var capacity: Int { block.usableSize }
+
     /// The address of the first byte.
     /// - Warning: Valid only while the buffer is alive and until the next ``resize(to:)``.
     public var unsafeBaseAddress: UnsafeMutableRawPointer { block.pointer }

@@ -20,20 +20,20 @@
 /// - Precondition: `shard`, when given, is in `0..<heap.shardCount`.
 ///
 /// May be called from any task.
+@concurrent
 public func withShardedAllocation<Result, Failure: Error>(
     heap: ShardedHeap = .shared,
     shard: Int? = nil,
-    isolation: isolated (any Actor)? = #isolation,
-    _ body: (ShardAllocator) async throws(Failure) -> Result
-) async throws(Failure) -> Result {
+    _ body: sending (ShardAllocator) async throws(Failure) -> sending Result
+) async throws(Failure) -> sending Result {
     if let current = ShardAllocator.binding, current.heap === heap, shard == nil || shard == current.shardIndex {
         return try await body(current)
     }
     let allocator = ShardAllocator(heap: heap, shardIndex: shard ?? heap.nextShardIndex())
     let executor = heap.executor(at: allocator.shardIndex)
-    // `withValue` has no typed-throws overload; carry the typed error through a Result.
-    let outcome: Swift.Result<Result, Failure> = await ShardAllocator.$binding.withValue(allocator) {
-        await withTaskExecutorPreference(executor) {
+    // `withValue` rethrows untyped errors, so the typed error travels inside a `Result`.
+    let outcome = await ShardAllocator.$binding.withValue(allocator) { () async -> sending Swift.Result<Result, Failure> in
+        await withTaskExecutorPreference(executor) { () async -> sending Swift.Result<Result, Failure> in
             do throws(Failure) {
                 return .success(try await body(allocator))
             } catch {

@@ -110,6 +110,11 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
         return lock.withLock { thread.map { pthread_equal($0, current) != 0 } ?? false }
     }
 
+    /// Whether the thread runs and owns a heap (started and not yet stopped).
+    var isRunningWithHeap: Bool {
+        lock.withLock { state == .running || state == .stopping }
+    }
+
     /// Whether the thread has started, for tests and stats.
     var hasStarted: Bool {
         lock.withLock { state != .notStarted }
