@@ -62,6 +62,9 @@ extension Block {
                 }
                 let usable = Mimalloc.usableSize(pointer)
                 slot.recordOwnerAllocation(bytes: usable)
+                #if DEBUG
+                OwnershipAudit.check(pointer, in: heap)
+                #endif
                 return .some(Block(pointer: pointer, usableSize: usable, origin: current))
             }
             if let served { return served }

@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+@testable import ShardedHeap
+
+@Suite("The process allocator stays glibc's")
+struct ProcessAllocatorTests {
+    @Test("malloc, free and posix_memalign resolve to libc, not libmimalloc")
+    func mallocIsGlibc() throws {
+        // Use the package first, so that mimalloc is certainly loaded.
+        let buffer = OwnedBuffer(byteCount: 64)
+        #expect(Mimalloc.isInHeapRegion(buffer.unsafeBaseAddress))
+        for name in ["malloc", "free", "calloc", "realloc", "posix_memalign"] {
+            let address = try #require(Mimalloc.globalSymbolAddress(name), "no global \(name)")
+            let file = try #require(Mimalloc.objectFile(containing: address))
+            #expect(file.contains("libc.so"), "\(name) resolves to \(file)")
+            #expect(!file.contains("mimalloc"), "\(name) resolves to \(file)")
+        }
+    }
+
+    @Test("A block from the process's malloc is not mimalloc memory")
+    func mallocMemoryIsNotMimalloc() {
+        _ = OwnedBuffer(byteCount: 1)
+        let pointer = malloc(16)!
+        defer { free(pointer) }
+        #expect(!Mimalloc.isInHeapRegion(pointer))
+        #expect(Mimalloc.version == 209)
+    }
+
+    @Test("A missing libmimalloc gives one message naming the Debian package")
+    func missingLibraryMessage() async {
+        let result = await #expect(
+            processExitsWith: .failure,
+            observing: [\.standardErrorContent]
+        ) {
+            setenv("SHARDEDHEAP_MIMALLOC_PATH", "/nonexistent/libmimalloc.so.2", 1)
+            _ = OwnedBuffer(byteCount: 8)
+        }
+        let text = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(text.contains("cannot load mimalloc"))
+        #expect(text.contains("libmimalloc-dev"))
+        #expect(text.contains("/nonexistent/libmimalloc.so.2"))
+    }
+}
