@@ -1,0 +1,115 @@
+import Metrics
+import ShardedHeap
+import Synchronization
+
+/// Samples a heap's statistics on an interval and pushes them through swift-metrics.
+///
+/// The library never bootstraps a metrics backend: bootstrap Prometheus, StatsD, OpenTelemetry
+/// or any other swift-metrics backend in your application, and the figures appear there under
+/// the names listed on ``StatsSnapshot/prometheusText(labels:)`` (gauges and counters with a
+/// `shard` dimension for per-shard figures; `shard` is `fallback` for off-shard allocations).
+///
+/// ```swift
+/// MetricsSystem.bootstrap(myBackend)              // your application, once
+/// let reporter = StatsReporter(interval: .seconds(10))
+/// let reporting = Task { await reporter.run() }   // or hand it to a service group
+/// // ...
+/// reporting.cancel()
+/// ```
+///
+/// ``run()`` returns when its task is cancelled or the heap is shut down, so the reporter fits a
+/// swift-service-lifecycle `ServiceGroup` (`extension StatsReporter: Service {}` in your app).
+///
+/// Counters are pushed as increments: each report adds what a count grew since the previous
+/// report, so the backend's counter equals the heap's running total.
+///
+/// All members may be called from any thread.
+public final class StatsReporter: Sendable {
+    /// The heap reported on.
+    public let heap: ShardedHeap
+    /// The time between two reports in ``run()``.
+    public let interval: Duration
+    /// Whether ``run()`` measures every shard's areas (`heap.measureAreas()`) before each
+    /// report. Otherwise the area figures are those the shards measured during idle maintenance.
+    public let refreshesAreas: Bool
+
+    private let instruments: Mutex<ReporterInstruments>
+
+    /// Creates a reporter. Nothing is sampled until ``report()`` or ``run()``.
+    ///
+    /// - Parameters:
+    ///   - heap: The heap to report on; ``ShardedHeap/shared`` by default.
+    ///   - interval: The time between two reports in ``run()``; 10 seconds by default.
+    ///   - refreshesAreas: Measure shard areas before each report in ``run()`` (costs one short
+    ///     job per shard thread, O(pages)); off by default.
+    ///   - dimensions: Dimensions added to every metric before `shard`, for example
+    ///     `[("heap", "cache")]` when you report more than one heap.
+    ///   - factory: The metrics factory to use; the one bootstrapped into `MetricsSystem` by
+    ///     default. Pass one explicitly to report to a backend of your own (or in tests).
+    /// - Precondition: `interval > .zero`.
+    public init(
+        heap: ShardedHeap = .shared,
+        interval: Duration = .seconds(10),
+        refreshesAreas: Bool = false,
+        dimensions: [(String, String)] = [],
+        factory: any MetricsFactory = MetricsSystem.factory
+    ) {
+        precondition(interval > .zero, "StatsReporter: interval must be positive (got \(interval))")
+        self.heap = heap
+        self.interval = interval
+        self.refreshesAreas = refreshesAreas
+        self.instruments = Mutex(ReporterInstruments(factory: factory, dimensions: dimensions))
+    }
+
+    /// Takes a snapshot of ``heap`` now and pushes it.
+    ///
+    /// - Returns: The snapshot pushed.
+    /// - Complexity: O(shard count); never waits for a shard thread.
+    ///
+    /// Any thread may call this; concurrent calls are serialised.
+    @discardableResult
+    public func report() -> StatsSnapshot {
+        let snapshot = Stats.snapshot(of: heap)
+        record(snapshot)
+        return snapshot
+    }
+
+    /// Pushes `snapshot`, a snapshot of ``heap`` you took yourself.
+    ///
+    /// - Parameter snapshot: A snapshot of ``heap``.
+    /// - Precondition: `snapshot.heapID == heap.id`.
+    ///
+    /// Any thread may call this; concurrent calls are serialised.
+    public func record(_ snapshot: StatsSnapshot) {
+        precondition(
+            snapshot.heapID == heap.id,
+            "StatsReporter: snapshot of heap \(snapshot.heapID) given to the reporter of heap \(heap.id)"
+        )
+        let families = snapshot.metricFamilies
+        instruments.withLock { $0.record(families) }
+    }
+
+    /// Reports every ``interval`` until the calling task is cancelled or ``heap`` is shut down,
+    /// then returns. The first report is made at once.
+    ///
+    /// A shutdown is noticed within 100 ms, even with a long interval.
+    ///
+    /// Call it from any task, once per reporter at a time.
+    public func run() async {
+        let clock = ContinuousClock()
+        while !Task.isCancelled && !heap.isShutDown {
+            if refreshesAreas { await heap.measureAreas() }
+            report()
+            let deadline = clock.now.advanced(by: interval)
+            while !heap.isShutDown {
+                let now = clock.now
+                if now >= deadline { break }
+                do {
+                    try await Task.sleep(for: min(deadline - now, .milliseconds(100)), clock: clock)
+                } catch {
+                    return  // cancelled
+                }
+            }
+        }
+    }
+}
