@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 @testable import ShardedHeap
 
 /// Resident set size of this process, from /proc/self/statm.
@@ -55,4 +56,16 @@ actor PinnedActor {
         self.unownedExecutor = executor.asUnownedSerialExecutor()
     }
     func shardIndex(of heap: ShardedHeap) -> Int? { heap.currentShardIndex }
+}
+
+/// Hands one UniqueBuffer to another task (tests only; one thread at a time).
+final class UniqueParcel: @unchecked Sendable {
+    private var buffer: UniqueBuffer?
+    init(_ buffer: consuming UniqueBuffer) { self.buffer = .some(buffer) }
+    func take() -> UniqueBuffer { buffer.take()! }
+}
+
+/// What an exit test's child process wrote to standard error.
+func standardError(of result: ExitTest.Result?) -> String {
+    String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
 }

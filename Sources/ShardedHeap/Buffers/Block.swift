@@ -63,7 +63,7 @@ extension Block {
                 let usable = Mimalloc.usableSize(pointer)
                 slot.recordOwnerAllocation(bytes: usable)
                 #if DEBUG
-                OwnershipAudit.check(pointer, in: heap)
+                OwnershipAudit.check(pointer, in: heap, of: slot)
                 #endif
                 return .some(Block(pointer: pointer, usableSize: usable, origin: current))
             }
