@@ -35,6 +35,8 @@ public struct ShardStats: Sendable, Hashable, Codable {
     /// Bytes committed to the shard heap's pages when the areas were last measured.
     public var committedBytes: Int
     /// Bytes in allocated blocks (blocks times block size) when the areas were last measured.
+    /// Blocks freed from other threads still count until the shard collects its heap (idle
+    /// maintenance does; so does `measureAreas(collect: true)`).
     public var usedBytes: Int
     /// `1 - usedBytes / committedBytes`, the share of committed memory holding no live block;
     /// 0 when nothing is committed.

@@ -11,7 +11,6 @@ extension StatsSnapshot: CustomStringConvertible {
         lines.append(
             "ShardedHeap \(heapID): \(shards.count) shard\(shards.count == 1 ? "" : "s")"
                 + (isShutDown ? " (shut down)" : "")
-                + ", uptime \(StatsFormat.fixed(Double(takenAtUptimeNanoseconds) / 1e9, decimals: 3)) s"
         )
         lines.append(
             "process: resident \(StatsFormat.bytes(process.residentBytes))"
@@ -26,7 +25,7 @@ extension StatsSnapshot: CustomStringConvertible {
                 + ", elapsed \(StatsFormat.milliseconds(process.elapsedMilliseconds))"
         )
         var table = TextTable(header: [
-            "shard", "live", "live allocs", "allocs", "frees", "remote frees", "foreign",
+            "shard", "live bytes", "live allocs", "allocs", "frees", "remote frees", "foreign",
             "committed", "used", "frag", "areas age",
         ])
         for shard in shards {
