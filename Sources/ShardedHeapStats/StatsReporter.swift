@@ -44,8 +44,9 @@ public final class StatsReporter: Sendable {
     ///     job per shard thread, O(pages)); off by default.
     ///   - dimensions: Dimensions added to every metric before `shard`, for example
     ///     `[("heap", "cache")]` when you report more than one heap.
-    ///   - factory: The metrics factory to use; the one bootstrapped into `MetricsSystem` by
-    ///     default. Pass one explicitly to report to a backend of your own (or in tests).
+    ///   - factory: The metrics factory to use; by default `MetricsSystem.factory` as it is when
+    ///     the reporter is created (so bootstrap your backend first). Pass one explicitly to report
+    ///     to a backend of your own, or to a `TestMetrics` in tests.
     /// - Precondition: `interval > .zero`.
     public init(
         heap: ShardedHeap = .shared,
