@@ -57,10 +57,9 @@ extension Block {
                 guard heapID == nil || slot.heapID == heapID, let heap = slot.heap else { return .none }
                 // Safe: the thread-local slot is only ever set on the heap's owner thread, so
                 // using `heap` here is use on its owner.
-                guard let pointer = heap.allocate(byteCount: byteCount, alignment: alignment) else {
+                guard let (pointer, usable) = heap.allocate(byteCount: byteCount, alignment: alignment) else {
                     return .some(nil)
                 }
-                let usable = Mimalloc.usableSize(pointer)
                 slot.recordOwnerAllocation(bytes: usable)
                 #if DEBUG
                 OwnershipAudit.check(pointer, in: heap, of: slot)
@@ -79,8 +78,9 @@ extension Block {
         fallback: ShardSlot,
         boundShard: ShardSlot?
     ) -> Block? {
-        guard let pointer = Mimalloc.allocate(byteCount: byteCount, alignment: alignment) else { return nil }
-        let usable = Mimalloc.usableSize(pointer)
+        guard let (pointer, usable) = Mimalloc.allocate(byteCount: byteCount, alignment: alignment) else {
+            return nil
+        }
         fallback.recordSharedAllocation(bytes: usable)
         boundShard?.foreignAllocations.wrappingAdd(1, ordering: .relaxed)
         return Block(pointer: pointer, usableSize: usable, origin: fallback.opaque)

@@ -51,14 +51,29 @@ enum Mimalloc {
     // MARK: Calling thread's default heap (safe on any thread)
 
     /// Allocates from the calling thread's default mimalloc heap.
+    /// - Returns: The block and its usable size, or nil when out of memory.
     @inline(__always)
-    static func allocate(byteCount: Int, alignment: Int) -> UnsafeMutableRawPointer? {
+    static func allocate(byteCount: Int, alignment: Int) -> (pointer: UnsafeMutableRawPointer, usableSize: Int)? {
         ensureLoaded()
-        if alignment <= 8 {
-            return cmi_malloc(byteCount)
+        return SizeClasses.place(byteCount: byteCount, alignment: alignment, table: sizeClasses) { byteCount in
+            cmi_malloc(byteCount)
+        } aligned: { byteCount, alignment in
+            cmi_malloc_aligned(byteCount, alignment)
         }
-        return cmi_malloc_aligned(byteCount, alignment)
     }
+
+    /// The usable size of every small request, indexed by `(byteCount + 7) / 8`, read from
+    /// `mi_good_size` once. Immortal.
+    // nonisolated(unsafe): written once during lazy initialisation, read-only afterwards.
+    nonisolated(unsafe) static let sizeClasses: UnsafePointer<Int> = {
+        ensureLoaded()
+        let table = UnsafeMutablePointer<Int>.allocate(capacity: SizeClasses.tableCount)
+        for words in 0..<SizeClasses.tableCount {
+            // Safe: `table` has `tableCount` slots and `words` stays below it.
+            (table + words).initialize(to: cmi_good_size(max(1, words * 8)))
+        }
+        return UnsafePointer(table)
+    }()
 
     /// Frees a block of any mimalloc heap. Safe from any thread.
     @inline(__always)
@@ -167,16 +182,23 @@ extension Mimalloc {
         static func createOnCallingThread() -> Heap? {
             ensureLoaded()
             guard let raw = cmi_heap_new() else { return nil }
-            return Heap(raw: raw)
+            return Heap(raw: raw, sizeClasses: Mimalloc.sizeClasses)
         }
 
+        /// Allocates a block. Owner thread only.
+        /// - Returns: The block and its usable size, or nil when out of memory.
         @inline(__always)
-        func allocate(byteCount: Int, alignment: Int) -> UnsafeMutableRawPointer? {
-            if alignment <= 8 {
-                return cmi_heap_malloc(raw, byteCount)
+        func allocate(byteCount: Int, alignment: Int) -> (pointer: UnsafeMutableRawPointer, usableSize: Int)? {
+            let raw = self.raw
+            return SizeClasses.place(byteCount: byteCount, alignment: alignment, table: sizeClasses) { byteCount in
+                cmi_heap_malloc(raw, byteCount)
+            } aligned: { byteCount, alignment in
+                cmi_heap_malloc_aligned(raw, byteCount, alignment)
             }
-            return cmi_heap_malloc_aligned(raw, byteCount, alignment)
         }
+
+        /// `Mimalloc.sizeClasses`, kept here so the owner's fast path needs no lazy-global check.
+        let sizeClasses: UnsafePointer<Int>
 
         /// Returns memory freed by other threads and empty pages to mimalloc (and, with `force`,
         /// to the OS).
