@@ -51,29 +51,42 @@ extension StatsTests {
     struct Resident {
         @Test("residentBytes rises by about the touched size and falls after free and collect")
         func residentFollowsTouchedMemory() async throws {
-            let heap = ShardedHeap(shardCount: 1)
-            let resident = ShardResident(heap: heap, shard: 0)
+            // RSS is process-wide: other test targets running at the same time move it too. A
+            // broken reading fails every attempt; a noisy neighbour rarely spoils three.
             let size = 256 * mebibyte
-            let (usable, allOnShard) = await resident.allocate(count: 1, byteCount: size)
-            try #require(allOnShard)
-            // Allocated but untouched: mapped, not yet resident.
-            let untouched = Stats.snapshot(of: heap)
-            await resident.fillAll()
-            let touched = Stats.snapshot(of: heap)
-            #expect(touched.shards[0].liveBytes == usable)
-            #expect(touched.process.residentBytes - untouched.process.residentBytes > size / 2)
-            #expect(touched.process.residentBytes - untouched.process.residentBytes < size * 3 / 2)
-            #expect(touched.process.peakResidentBytes >= touched.process.residentBytes)
-            #expect(touched.process.mimallocCommittedBytes >= size)
-            #expect(touched.process.mimallocPeakCommittedBytes >= touched.process.mimallocCommittedBytes)
+            var observed: [(rise: Int, fall: Int, commitFall: Int)] = []
+            for _ in 0..<3 {
+                let heap = ShardedHeap(shardCount: 1)
+                let resident = ShardResident(heap: heap, shard: 0)
+                let (usable, allOnShard) = await resident.allocate(count: 1, byteCount: size)
+                try #require(allOnShard)
+                // Allocated but untouched: mapped, not yet resident.
+                let untouched = Stats.snapshot(of: heap)
+                await resident.fillAll()
+                let touched = Stats.snapshot(of: heap)
+                #expect(touched.shards[0].liveBytes == usable)
+                #expect(touched.process.peakResidentBytes >= touched.process.residentBytes)
+                #expect(touched.process.mimallocCommittedBytes >= size)
+                #expect(touched.process.mimallocPeakCommittedBytes >= touched.process.mimallocCommittedBytes)
 
-            _ = await resident.releaseAll()
-            await heap.measureAreas(collect: true)
-            let released = Stats.snapshot(of: heap)
-            #expect(released.shards[0].liveBytes == 0)
-            #expect(touched.process.residentBytes - released.process.residentBytes > size / 2)
-            #expect(touched.process.mimallocCommittedBytes - released.process.mimallocCommittedBytes > size / 2)
-            await heap.shutdown()
+                _ = await resident.releaseAll()
+                await heap.measureAreas(collect: true)
+                let released = Stats.snapshot(of: heap)
+                #expect(released.shards[0].liveBytes == 0)
+                await heap.shutdown()
+
+                let rise = touched.process.residentBytes - untouched.process.residentBytes
+                let fall = touched.process.residentBytes - released.process.residentBytes
+                let commitFall = touched.process.mimallocCommittedBytes - released.process.mimallocCommittedBytes
+                observed.append((rise, fall, commitFall))
+                if rise > size / 2 && rise < size * 3 / 2 && fall > size / 2 && commitFall > size / 2 { break }
+            }
+            #expect(
+                observed.contains {
+                    $0.rise > size / 2 && $0.rise < size * 3 / 2 && $0.fall > size / 2 && $0.commitFall > size / 2
+                },
+                "resident and committed bytes should rise and fall by about \(size) (per attempt: \(observed))"
+            )
         }
 
         @Test("process figures are plausible and time moves forward")
