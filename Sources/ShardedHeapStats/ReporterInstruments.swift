@@ -36,7 +36,10 @@ struct ReporterInstruments {
                 case (.counter, .real(let value)):
                     let entry =
                         realCounters[key]
-                        ?? (FloatingPointCounter(label: family.name, dimensions: dims(sample.shard), factory: factory), 0)
+                        ?? (
+                            FloatingPointCounter(label: family.name, dimensions: dims(sample.shard), factory: factory),
+                            0
+                        )
                     if value > entry.last { entry.counter.increment(by: value - entry.last) }
                     realCounters[key] = (entry.counter, max(value, entry.last))
                 }

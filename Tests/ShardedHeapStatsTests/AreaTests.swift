@@ -98,8 +98,10 @@ extension StatsTests {
             try await Task.sleep(for: .milliseconds(20))
             let second = ProcessStats.current()
             #expect(second.elapsedMilliseconds > first.elapsedMilliseconds)
-            #expect(second.userCPUMilliseconds + second.systemCPUMilliseconds
-                >= first.userCPUMilliseconds + first.systemCPUMilliseconds)
+            #expect(
+                second.userCPUMilliseconds + second.systemCPUMilliseconds
+                    >= first.userCPUMilliseconds + first.systemCPUMilliseconds
+            )
         }
     }
 }

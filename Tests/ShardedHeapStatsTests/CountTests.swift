@@ -53,9 +53,17 @@ extension StatsTests {
             #expect(delta.shards[0].deallocations == sizes.count)
             #expect(delta.shards[0].allocatedBytes == usable)
             #expect(delta.shards[0].liveBytesChange == 0)
-            #expect(delta.shards[1] == AllocationDelta(
-                allocations: 0, deallocations: 0, allocatedBytes: 0, freedBytes: 0,
-                remoteDeallocations: 0, foreignAllocations: 0))
+            #expect(
+                delta.shards[1]
+                    == AllocationDelta(
+                        allocations: 0,
+                        deallocations: 0,
+                        allocatedBytes: 0,
+                        freedBytes: 0,
+                        remoteDeallocations: 0,
+                        foreignAllocations: 0
+                    )
+            )
             #expect(delta.shardTotals.remoteDeallocations == sizes.count)
             #expect(delta.intervalSeconds > 0)
             #expect(delta.allocationsPerSecond == Double(sizes.count) / delta.intervalSeconds)

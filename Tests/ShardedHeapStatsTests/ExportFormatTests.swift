@@ -1,7 +1,8 @@
 import Foundation
 import ShardedHeap
-@testable import ShardedHeapStats
 import Testing
+
+@testable import ShardedHeapStats
 
 extension StatsTests {
     @Suite("Text, JSON and Prometheus output")
@@ -31,12 +32,16 @@ extension StatsTests {
             #expect(decoded == snapshot)
 
             let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-            #expect(Set(object.keys) == ["heap_id", "is_shut_down", "taken_at_uptime_ns", "process", "shards", "totals"])
+            #expect(
+                Set(object.keys) == ["heap_id", "is_shut_down", "taken_at_uptime_ns", "process", "shards", "totals"]
+            )
             let process = try #require(object["process"] as? [String: Any])
-            #expect(Set(process.keys) == [
-                "resident_bytes", "peak_resident_bytes", "mimalloc_committed_bytes",
-                "mimalloc_peak_committed_bytes", "page_faults", "elapsed_ms", "user_cpu_ms", "system_cpu_ms",
-            ])
+            #expect(
+                Set(process.keys) == [
+                    "resident_bytes", "peak_resident_bytes", "mimalloc_committed_bytes",
+                    "mimalloc_peak_committed_bytes", "page_faults", "elapsed_ms", "user_cpu_ms", "system_cpu_ms",
+                ]
+            )
             let shards = try #require(object["shards"] as? [[String: Any]])
             let shardKeys: Set<String> = [
                 "index", "live_bytes", "live_allocations", "total_allocations", "total_deallocations",
@@ -47,16 +52,20 @@ extension StatsTests {
             #expect(Set(shards[1].keys) == shardKeys)
             #expect(shards[0]["live_allocations"] as? Int == 1234)
             let totals = try #require(object["totals"] as? [String: Any])
-            #expect(Set(totals.keys) == [
-                "shard_count", "live_bytes", "live_allocations", "total_allocations", "total_deallocations",
-                "allocated_bytes", "freed_bytes", "remote_deallocations", "foreign_allocations",
-                "committed_bytes", "used_bytes", "fragmentation", "oldest_area_age_seconds", "fallback",
-            ])
+            #expect(
+                Set(totals.keys) == [
+                    "shard_count", "live_bytes", "live_allocations", "total_allocations", "total_deallocations",
+                    "allocated_bytes", "freed_bytes", "remote_deallocations", "foreign_allocations",
+                    "committed_bytes", "used_bytes", "fragmentation", "oldest_area_age_seconds", "fallback",
+                ]
+            )
             let fallback = try #require(totals["fallback"] as? [String: Any])
-            #expect(Set(fallback.keys) == [
-                "live_bytes", "live_allocations", "total_allocations", "total_deallocations",
-                "allocated_bytes", "freed_bytes",
-            ])
+            #expect(
+                Set(fallback.keys) == [
+                    "live_bytes", "live_allocations", "total_allocations", "total_deallocations",
+                    "allocated_bytes", "freed_bytes",
+                ]
+            )
             #expect(fallback["live_allocations"] as? Int == 2)
             await heap.shutdown()
         }
@@ -70,7 +79,8 @@ extension StatsTests {
             var help: Set<String> = []
             var types: [String: String] = [:]
             var samples: [String: Double] = [:]  // "name{labels}" -> value
-            let sampleLine = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{((?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*)\})? (\S+)$/
+            let sampleLine =
+                /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{((?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*)\})? (\S+)$/
             for line in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
                 if line.hasPrefix("# HELP ") {
                     let parts = line.split(separator: " ", maxSplits: 3)
@@ -91,9 +101,13 @@ extension StatsTests {
             }
 
             let process = "heap=\"te\\\"st\""
-            #expect(samples["sharded_heap_process_resident_bytes{\(process)}"] == Double(snapshot.process.residentBytes))
-            #expect(samples["sharded_heap_process_mimalloc_committed_bytes{\(process)}"]
-                == Double(snapshot.process.mimallocCommittedBytes))
+            #expect(
+                samples["sharded_heap_process_resident_bytes{\(process)}"] == Double(snapshot.process.residentBytes)
+            )
+            #expect(
+                samples["sharded_heap_process_mimalloc_committed_bytes{\(process)}"]
+                    == Double(snapshot.process.mimallocCommittedBytes)
+            )
             #expect(types["sharded_heap_process_page_faults_total"] == "counter")
             #expect(types["sharded_heap_live_bytes"] == "gauge")
             #expect(types["sharded_heap_allocations_total"] == "counter")
@@ -136,15 +150,18 @@ extension StatsTests {
             let table = Array(lines[headerIndex...])
             #expect(table.count == 1 + 2 + 2)
             #expect(Set(table.map(\.count)).count == 1, "every table line has the same width")
-            #expect(table.map { $0.split(separator: " ").first.map(String.init) ?? "" }
-                == ["shard", "0", "1", "all", "fallback"])
+            #expect(
+                table.map { $0.split(separator: " ").first.map(String.init) ?? "" }
+                    == ["shard", "0", "1", "all", "fallback"]
+            )
 
             // Right-aligned: a cell ends where its header ends.
             func cell(_ row: String, _ column: String) throws -> String {
                 let header = table[0]
                 let end = try #require(header.range(of: "  " + column + " ") ?? header.range(of: "  " + column))
                     .upperBound
-                let endOffset = header.distance(from: header.startIndex, to: end)
+                let endOffset =
+                    header.distance(from: header.startIndex, to: end)
                     - (header[header.index(before: end)] == " " ? 1 : 0)
                 let prefix = row.prefix(endOffset)
                 return String(prefix.split(separator: " ", omittingEmptySubsequences: true).last ?? "")

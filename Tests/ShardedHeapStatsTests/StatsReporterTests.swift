@@ -26,12 +26,18 @@ extension StatsTests {
             #expect(try metrics.expectGauge("sharded_heap_live_allocations", shard0).lastValue == 10)
             #expect(try metrics.expectGauge("sharded_heap_live_allocations", shard1).lastValue == 0)
             #expect(try metrics.expectGauge("sharded_heap_live_allocations", fallback).lastValue == 0)
-            #expect(try metrics.expectGauge("sharded_heap_committed_bytes", shard0).lastValue
-                == Double(first.shards[0].committedBytes))
-            #expect(try metrics.expectGauge("sharded_heap_fragmentation_ratio", shard0).lastValue
-                == first.shards[0].fragmentation)
-            #expect(try metrics.expectGauge("sharded_heap_process_resident_bytes", [("heap", "test")]).lastValue
-                == Double(first.process.residentBytes))
+            #expect(
+                try metrics.expectGauge("sharded_heap_committed_bytes", shard0).lastValue
+                    == Double(first.shards[0].committedBytes)
+            )
+            #expect(
+                try metrics.expectGauge("sharded_heap_fragmentation_ratio", shard0).lastValue
+                    == first.shards[0].fragmentation
+            )
+            #expect(
+                try metrics.expectGauge("sharded_heap_process_resident_bytes", [("heap", "test")]).lastValue
+                    == Double(first.process.residentBytes)
+            )
             #expect(try metrics.expectCounter("sharded_heap_allocations_total", shard0).totalValue == 10)
             #expect(try metrics.expectCounter("sharded_heap_allocated_bytes_total", shard0).totalValue == Int64(usable))
             #expect(try metrics.expectCounter("sharded_heap_deallocations_total", shard0).totalValue == 0)
@@ -47,12 +53,16 @@ extension StatsTests {
             #expect(allocations.values == [10, 5], "counters are pushed as increments")
             #expect(try metrics.expectCounter("sharded_heap_deallocations_total", shard0).totalValue == 3)
             #expect(try metrics.expectGauge("sharded_heap_live_allocations", shard0).lastValue == 12)
-            #expect(try metrics.expectGauge("sharded_heap_live_bytes", shard0).lastValue
-                == Double(usable + more - freed))
+            #expect(
+                try metrics.expectGauge("sharded_heap_live_bytes", shard0).lastValue
+                    == Double(usable + more - freed)
+            )
 
             reporter.report()
-            #expect(try metrics.expectCounter("sharded_heap_allocations_total", shard0).totalValue == 15,
-                "an unchanged count adds nothing")
+            #expect(
+                try metrics.expectCounter("sharded_heap_allocations_total", shard0).totalValue == 15,
+                "an unchanged count adds nothing"
+            )
             await heap.shutdown()
         }
 
@@ -95,8 +105,10 @@ extension StatsTests {
             running.cancel()
             await running.value
             #expect(heap.areaFigures(ofShard: 0).measuredAtUptimeNanoseconds != nil)
-            #expect(try metrics.expectGauge("sharded_heap_committed_bytes", [("shard", "0")]).lastValue.map { $0 > 0 }
-                == true)
+            #expect(
+                try metrics.expectGauge("sharded_heap_committed_bytes", [("shard", "0")]).lastValue.map { $0 > 0 }
+                    == true
+            )
             await heap.shutdown()
         }
 

@@ -1,8 +1,9 @@
+import ShardedHeap
+import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import ShardedHeap
-import Testing
 
 /// The root of the stats tests. `.serialized` (inherited by every nested suite) keeps them one
 /// at a time, so process-wide figures (resident memory) are not disturbed by our own tests.
