@@ -116,3 +116,29 @@ int cmi_active_processor_count(void) {
     long online = sysconf(_SC_NPROCESSORS_ONLN);
     return online > 0 ? (int)online : 1;
 }
+
+cmi_libc_table_t cmi_libc;
+static pthread_once_t cmi_libc_once = PTHREAD_ONCE_INIT;
+static int cmi_libc_status = -1;
+
+static void cmi_libc_load_once(void) {
+    void *handle = dlopen("libc.so.6", RTLD_NOW | RTLD_NOLOAD);
+    if (handle == NULL) return;
+    void *m = dlsym(handle, "__libc_malloc");
+    void *a = dlsym(handle, "__libc_memalign");
+    void *r = dlsym(handle, "__libc_realloc");
+    void *f = dlsym(handle, "__libc_free");
+    void *u = dlsym(handle, "malloc_usable_size");
+    if (!m || !a || !r || !f || !u) return;
+    memcpy(&cmi_libc.malloc, &m, sizeof m);
+    memcpy(&cmi_libc.memalign, &a, sizeof a);
+    memcpy(&cmi_libc.realloc, &r, sizeof r);
+    memcpy(&cmi_libc.free, &f, sizeof f);
+    memcpy(&cmi_libc.usable_size, &u, sizeof u);
+    cmi_libc_status = 0;
+}
+
+int cmi_libc_load(void) {
+    pthread_once(&cmi_libc_once, cmi_libc_load_once);
+    return cmi_libc_status;
+}

@@ -65,6 +65,24 @@ void cmi_set_thread_name(const char *name);
 /// The number of processors the process may run on now (sched_getaffinity), at least 1.
 int cmi_active_processor_count(void);
 
+// MARK: glibc's own allocator (even when mimalloc is preloaded process-wide)
+/// glibc's entry points, looked up in libc.so.6 itself, so a process-wide LD_PRELOAD of another
+/// allocator does not redirect them. Fills the table once; returns 0 on success.
+int cmi_libc_load(void);
+typedef struct cmi_libc_table_s {
+    void *(*malloc)(size_t size);
+    void *(*memalign)(size_t alignment, size_t size);
+    void *(*realloc)(void *p, size_t size);
+    void (*free)(void *p);
+    size_t (*usable_size)(void *p);
+} cmi_libc_table_t;
+extern cmi_libc_table_t cmi_libc;
+static inline void *cmi_libc_malloc(size_t size) { return cmi_libc.malloc(size); }
+static inline void *cmi_libc_memalign(size_t alignment, size_t size) { return cmi_libc.memalign(alignment, size); }
+static inline void *cmi_libc_realloc(void *p, size_t size) { return cmi_libc.realloc(p, size); }
+static inline void cmi_libc_free(void *p) { cmi_libc.free(p); }
+static inline size_t cmi_libc_usable_size(void *p) { return cmi_libc.usable_size(p); }
+
 // MARK: Thread-local shard slot (read on every allocation, so it is a plain TLS load).
 extern __thread void *cmi_current_shard;
 static inline void *cmi_get_current_shard(void) { return cmi_current_shard; }

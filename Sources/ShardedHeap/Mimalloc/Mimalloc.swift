@@ -75,6 +75,12 @@ enum Mimalloc {
         return UnsafePointer(table)
     }()
 
+    /// Resizes a block of the calling thread's default heap (or any mimalloc block: the new block
+    /// comes from the calling thread's default heap when it moves).
+    static func reallocate(_ pointer: UnsafeMutableRawPointer, byteCount: Int, alignment: Int) -> UnsafeMutableRawPointer? {
+        cmi_realloc_aligned(pointer, byteCount, max(alignment, 1))
+    }
+
     /// Frees a block of any mimalloc heap. Safe from any thread.
     @inline(__always)
     static func free(_ pointer: UnsafeMutableRawPointer) {
@@ -103,6 +109,38 @@ enum Mimalloc {
     static func collectCallingThread(force: Bool) {
         ensureLoaded()
         cmi_collect(force)
+    }
+
+    // MARK: glibc's own allocator
+
+    /// glibc's malloc family, looked up in libc.so.6 itself so that a process-wide `LD_PRELOAD` of
+    /// another allocator does not redirect it.
+    enum Glibc {
+        static let isLoaded: Bool = {
+            precondition(cmi_libc_load() == 0, "ShardedHeap: cannot find glibc's __libc_malloc family in libc.so.6")
+            return true
+        }()
+
+        static func allocate(byteCount: Int, alignment: Int) -> UnsafeMutableRawPointer? {
+            _ = isLoaded
+            // glibc's malloc aligns to 16 on x86-64 and arm64.
+            return alignment <= 16 ? cmi_libc_malloc(byteCount) : cmi_libc_memalign(alignment, byteCount)
+        }
+
+        static func reallocate(_ pointer: UnsafeMutableRawPointer, byteCount: Int) -> UnsafeMutableRawPointer? {
+            _ = isLoaded
+            return cmi_libc_realloc(pointer, byteCount)
+        }
+
+        static func usableSize(_ pointer: UnsafeMutableRawPointer) -> Int {
+            _ = isLoaded
+            return cmi_libc_usable_size(pointer)
+        }
+
+        static func free(_ pointer: UnsafeMutableRawPointer) {
+            _ = isLoaded
+            cmi_libc_free(pointer)
+        }
     }
 
     // MARK: Per-thread shard slot
