@@ -9,9 +9,11 @@
 /// Freeing is allowed on any thread (`mi_free`); the free is counted in the block's own slot.
 struct Block {
     var pointer: UnsafeMutableRawPointer
-    /// `mi_usable_size(pointer)`, kept so that frees need not ask again.
+    /// `mi_usable_size(pointer)`, kept so that frees need not ask again (for a block of an
+    /// external allocator: the requested size).
     var usableSize: Int
-    /// The `ShardSlot` this block is counted in (slots are immortal).
+    /// The `ShardSlot` this block is counted in (slots are immortal), or, with the low bit set, a
+    /// retained `ExternalAllocator` box that owns the block.
     var origin: UnsafeMutableRawPointer
 
     init(pointer: UnsafeMutableRawPointer, usableSize: Int, origin: UnsafeMutableRawPointer) {
@@ -89,6 +91,10 @@ extension Block {
     /// Frees the block on the calling thread (any thread) and counts the free in its slot.
     @inline(__always)
     func free() {
+        if isExternal {
+            freeExternal()
+            return
+        }
         Mimalloc.free(pointer)
         if Mimalloc.currentShardSlot == origin {
             // Safe: slots are immortal; on the owner thread the plain-store path is exclusive.
@@ -103,6 +109,9 @@ extension Block {
     /// in the same heap as the old one. Stays in place when the size class still fits.
     /// - Returns: false when out of memory; the block is then unchanged.
     mutating func resize(from oldByteCount: Int, to newByteCount: Int, alignment: Int) -> Bool {
+        if isExternal {
+            return resizeExternal(to: newByteCount, alignment: alignment)
+        }
         if newByteCount <= usableSize && newByteCount >= usableSize / 2 {
             return true
         }
@@ -119,6 +128,60 @@ extension Block {
         moved.pointer.copyMemory(from: pointer, byteCount: min(oldByteCount, newByteCount))
         free()
         self = moved
+        return true
+    }
+}
+
+// MARK: Blocks of other allocators
+
+/// An allocator that owns some buffers' blocks, boxed so that a buffer can keep it in one tagged
+/// word (`Block.origin` with its low bit set).
+final class ExternalAllocator: Sendable {
+    let allocator: any Allocator & Sendable
+    init(_ allocator: any Allocator & Sendable) { self.allocator = allocator }
+}
+
+extension Block {
+    /// Allocates through another allocator. The block keeps the allocator alive until it is freed.
+    /// - Returns: nil when the allocator throws.
+    static func allocate(
+        byteCount: Int,
+        alignment: Int,
+        through allocator: any Allocator & Sendable
+    ) -> Block? {
+        guard let pointer = try? allocator.allocate(byteCount: byteCount, alignment: alignment) else { return nil }
+        let box = Unmanaged.passRetained(ExternalAllocator(allocator)).toOpaque()
+        // Safe: class instances are at least 16-byte aligned, so bit 0 is free for the tag.
+        return Block(pointer: pointer, usableSize: byteCount, origin: box + 1)
+    }
+
+    @inline(__always)
+    var isExternal: Bool { Int(bitPattern: origin) & 1 != 0 }
+
+    /// The external allocator's box, unretained. Only for external blocks.
+    private var externalBox: Unmanaged<ExternalAllocator> {
+        Unmanaged.fromOpaque(origin - 1)
+    }
+
+    /// The slot this block is counted in, or nil for a block of an external allocator.
+    var slot: ShardSlot? {
+        isExternal ? nil : ShardSlot.from(origin).takeUnretainedValue()
+    }
+
+    @inline(never)
+    private func freeExternal() {
+        // Safe: the box was retained once when the block was made and is released once, here.
+        let box = externalBox.takeRetainedValue()
+        box.allocator.deallocate(pointer)
+    }
+
+    private mutating func resizeExternal(to newByteCount: Int, alignment: Int) -> Bool {
+        let allocator = externalBox.takeUnretainedValue().allocator
+        guard let moved = try? allocator.reallocate(pointer, byteCount: newByteCount, alignment: alignment) else {
+            return false
+        }
+        pointer = moved
+        usableSize = newByteCount
         return true
     }
 }

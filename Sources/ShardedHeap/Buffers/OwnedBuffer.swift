@@ -57,6 +57,36 @@ public final class OwnedBuffer {
         self.init(block: block, count: byteCount, alignment: alignment)
     }
 
+    /// Allocates `byteCount` bytes from `allocator`, which the buffer then frees through.
+    ///
+    /// A ``ShardAllocator`` takes the same path as its `make…Buffer` methods. Any other allocator
+    /// is kept alive by the buffer until it frees the memory with `allocator.deallocate`.
+    ///
+    /// - Parameters:
+    ///   - byteCount: The size in bytes; zero is valid.
+    ///   - alignment: A power of two from 1 to 65,536; 16 by default.
+    ///   - allocator: An allocator that frees blocks individually.
+    /// - Precondition: `allocator.freesIndividually` (a region frees everything at once, so a
+    ///   buffer cannot own memory in it); `byteCount >= 0`; `alignment` is a power of two in
+    ///   range. Running out of memory is a fatal error.
+    ///
+    /// Any thread may call this.
+    public convenience init<A: Allocator & Sendable>(byteCount: Int, alignment: Int = 16, allocator: A) {
+        Block.checkRequest(byteCount: byteCount, alignment: alignment, caller: "OwnedBuffer")
+        let made: Block?
+        if let shard = allocator as? ShardAllocator {
+            made = shard.allocateBlock(byteCount: byteCount, alignment: alignment)
+        } else {
+            precondition(
+                allocator.freesIndividually,
+                "OwnedBuffer: \(A.self) does not free blocks individually, so a buffer cannot own memory from it"
+            )
+            made = Block.allocate(byteCount: byteCount, alignment: alignment, through: allocator)
+        }
+        guard let block = made else { OwnedBuffer.outOfMemory(byteCount: byteCount, alignment: alignment) }
+        self.init(block: block, count: byteCount, alignment: alignment)
+    }
+
     deinit {
         block.free()
     }
@@ -66,7 +96,8 @@ public final class OwnedBuffer {
     }
 
     /// The usable size of the underlying block (`mi_usable_size`): at least ``count``, and the
-    /// figure the heap's counters record for this buffer.
+    /// figure the heap's counters record for this buffer. For a buffer from another allocator
+    /// (``init(byteCount:alignment:allocator:)``), the size last requested.
     public var capacity: Int { block.usableSize }
 
     /// The address of the first byte.
@@ -77,8 +108,8 @@ public final class OwnedBuffer {
     /// The index of the shard whose heap the memory came from, or nil when it came from a default
     /// heap (the fallback).
     public var shardIndex: Int? {
-        let slot = ShardSlot.from(block.origin).takeUnretainedValue()
-        return slot.isFallback ? nil : slot.index
+        guard let slot = block.slot, !slot.isFallback else { return nil }
+        return slot.index
     }
 
     /// Calls `body` with the bytes for reading.
