@@ -145,12 +145,17 @@ await withTaskGroup(of: Result<Outgoing?, DemoFailure>.self) { group in
         if completed % progressStep == 0 || completed == options.requests {
             let elapsed = ContinuousClock.now - started
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            let live = (0..<heap.shardCount).reduce(0) { $0 + heap.counters(ofShard: $1).liveBytes }
+            let snapshot = Stats.snapshot(of: heap)
             print(
                 "  \(String(completed).leftPadded(to: 8)) requests  "
                     + "\(String(Int(Double(completed) / max(seconds, 1e-9))).leftPadded(to: 9)) req/s  "
-                    + "live shard bytes \(live)"
+                    + "live \(snapshot.totals.heapLiveBytes) B in \(snapshot.totals.liveAllocations) blocks, "
+                    + "RSS \(snapshot.process.residentBytes >> 20) MiB"
             )
+            if completed % (progressStep * 5) == 0 && completed < options.requests {
+                await heap.measureAreas()  // fresh committed/used figures from each shard thread
+                print(Stats.snapshot(of: heap).description)
+            }
         }
         if next < options.requests { launch() }
     }
@@ -161,7 +166,7 @@ let elapsed = ContinuousClock.now - started
 await heap.measureAreas(collect: true)
 
 print("")
-print("Per-shard counters (shared heap):")
+print("Final per-shard counters of the shared heap (areas measured after a collect):")
 print(Stats.snapshot(of: heap).description)
 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
 print(
