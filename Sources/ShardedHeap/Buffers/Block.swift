@@ -88,6 +88,23 @@ extension Block {
         return Block(pointer: pointer, usableSize: usable, origin: fallback.opaque)
     }
 
+    /// Explains why `allocate` just returned nil on this thread: the shard serving the caller has
+    /// a memory limit (its arena is full), or mimalloc is out of memory.
+    static func failure(byteCount: Int, alignment: Int, heapID: Int?) -> AllocationError {
+        if let current = Mimalloc.currentShardSlot {
+            let slot = ShardSlot.from(current).takeUnretainedValue()
+            if heapID == nil || slot.heapID == heapID, let limit = slot.memoryLimit {
+                return .limitExceeded(shard: slot.index, limit: limit, requested: byteCount)
+            }
+        }
+        return .outOfMemory(requested: byteCount, alignment: alignment)
+    }
+
+    /// Traps with the message of `error`.
+    static func fail(_ error: AllocationError) -> Never {
+        fatalError("ShardedHeap: \(error)")
+    }
+
     /// Frees the block on the calling thread (any thread) and counts the free in its slot.
     @inline(__always)
     func free() {

@@ -53,7 +53,7 @@ public final class OwnedBuffer {
                 heapID: nil,
                 fallback: ShardedHeap.shared.fallbackSlot
             )
-        else { OwnedBuffer.outOfMemory(byteCount: byteCount, alignment: alignment) }
+        else { Block.fail(Block.failure(byteCount: byteCount, alignment: alignment, heapID: nil)) }
         self.init(block: block, count: byteCount, alignment: alignment)
     }
 
@@ -83,16 +83,14 @@ public final class OwnedBuffer {
             )
             made = Block.allocate(byteCount: byteCount, alignment: alignment, through: allocator)
         }
-        guard let block = made else { OwnedBuffer.outOfMemory(byteCount: byteCount, alignment: alignment) }
+        guard let block = made else {
+            Block.fail(Block.failure(byteCount: byteCount, alignment: alignment, heapID: nil))
+        }
         self.init(block: block, count: byteCount, alignment: alignment)
     }
 
     deinit {
         block.free()
-    }
-
-    static func outOfMemory(byteCount: Int, alignment: Int) -> Never {
-        fatalError("ShardedHeap: out of memory allocating \(byteCount) bytes with alignment \(alignment)")
     }
 
     /// The usable size of the underlying block (`mi_usable_size`): at least ``count``, and the
@@ -161,7 +159,7 @@ public final class OwnedBuffer {
     public func resize(to newCount: Int) {
         Block.checkRequest(byteCount: newCount, alignment: alignment, caller: "OwnedBuffer.resize(to:)")
         guard block.resize(from: count, to: newCount, alignment: alignment) else {
-            OwnedBuffer.outOfMemory(byteCount: newCount, alignment: alignment)
+            Block.fail(Block.failure(byteCount: newCount, alignment: alignment, heapID: nil))
         }
         count = newCount
     }

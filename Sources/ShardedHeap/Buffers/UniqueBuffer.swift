@@ -48,7 +48,7 @@ public struct UniqueBuffer: ~Copyable {
                 heapID: nil,
                 fallback: ShardedHeap.shared.fallbackSlot
             )
-        else { OwnedBuffer.outOfMemory(byteCount: byteCount, alignment: alignment) }
+        else { Block.fail(Block.failure(byteCount: byteCount, alignment: alignment, heapID: nil)) }
         self.init(block: block, count: byteCount, alignment: alignment)
     }
 
@@ -78,7 +78,9 @@ public struct UniqueBuffer: ~Copyable {
             )
             made = Block.allocate(byteCount: byteCount, alignment: alignment, through: allocator)
         }
-        guard let block = made else { OwnedBuffer.outOfMemory(byteCount: byteCount, alignment: alignment) }
+        guard let block = made else {
+            Block.fail(Block.failure(byteCount: byteCount, alignment: alignment, heapID: nil))
+        }
         self.init(block: block, count: byteCount, alignment: alignment)
     }
 
@@ -144,7 +146,7 @@ public struct UniqueBuffer: ~Copyable {
     public mutating func resize(to newCount: Int) {
         Block.checkRequest(byteCount: newCount, alignment: alignment, caller: "UniqueBuffer.resize(to:)")
         guard block.resize(from: count, to: newCount, alignment: alignment) else {
-            OwnedBuffer.outOfMemory(byteCount: newCount, alignment: alignment)
+            Block.fail(Block.failure(byteCount: newCount, alignment: alignment, heapID: nil))
         }
         count = newCount
     }

@@ -111,6 +111,35 @@ enum Mimalloc {
         cmi_collect(force)
     }
 
+    // MARK: Exclusive arenas
+
+    /// An exclusive mimalloc arena: reserved address space that only heaps created in it use, and
+    /// that they never grow past. A process holds at most 64 arenas, and none is ever released.
+    struct Arena: Sendable, Hashable {
+        let id: Int32
+        /// The bytes reserved (mimalloc rounds requests up to whole 32 MiB segments).
+        let byteCount: Int
+
+        /// mimalloc's arena granularity.
+        static let granularity = 32 << 20
+
+        /// Reserves an exclusive arena of at least `byteCount` bytes, uncommitted (pages are
+        /// committed on first use and may be decommitted again).
+        /// - Returns: The arena, or the error code mimalloc returned.
+        static func reserveExclusive(byteCount: Int) -> Result<Arena, ArenaReservationFailure> {
+            ensureLoaded()
+            let rounded = (byteCount + granularity - 1) / granularity * granularity
+            var id: mi_arena_id_t = 0
+            let status = cmi_reserve_os_memory_ex(rounded, false, false, true, &id)
+            guard status == 0 else { return .failure(ArenaReservationFailure(code: status)) }
+            return .success(Arena(id: id, byteCount: rounded))
+        }
+    }
+
+    struct ArenaReservationFailure: Error {
+        let code: Int32
+    }
+
     // MARK: glibc's own allocator
 
     /// glibc's malloc family, looked up in libc.so.6 itself so that a process-wide `LD_PRELOAD` of
@@ -216,10 +245,11 @@ extension Mimalloc {
         // @unchecked: the pointer is passed between threads only to be used on its owner.
         let raw: OpaquePointer
 
-        /// Creates a heap owned by the calling thread.
-        static func createOnCallingThread() -> Heap? {
+        /// Creates a heap owned by the calling thread, confined to `arena` when one is given.
+        static func createOnCallingThread(inArena arena: Arena? = nil) -> Heap? {
             ensureLoaded()
-            guard let raw = cmi_heap_new() else { return nil }
+            let made = arena.map { cmi_heap_new_in_arena($0.id) } ?? cmi_heap_new()
+            guard let raw = made else { return nil }
             return Heap(raw: raw, sizeClasses: Mimalloc.sizeClasses)
         }
 

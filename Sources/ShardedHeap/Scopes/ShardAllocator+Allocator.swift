@@ -19,15 +19,18 @@ extension ShardAllocator: Allocator {
     ///   - alignment: A power of two from 1 to 65,536; 16 by default.
     /// - Returns: The first byte. Free it with ``deallocate(_:)`` of any shard allocator, on any
     ///   thread.
-    /// - Throws: ``AllocationError/outOfMemory(requested:alignment:)``.
+    /// - Throws: ``AllocationError/limitExceeded(shard:limit:requested:)`` when the serving
+    ///   shard's memory limit is reached; ``AllocationError/outOfMemory(requested:alignment:)``
+    ///   otherwise.
     /// - Precondition: `byteCount >= 0`; `alignment` is a power of two in range.
     /// - Complexity: O(1).
     public func allocate(byteCount: Int, alignment: Int = 16) throws(AllocationError) -> UnsafeMutableRawPointer {
         Block.checkRequest(byteCount: byteCount, alignment: alignment, caller: "ShardAllocator.allocate")
         let offset = max(ShardAllocator.headerSize, alignment)
         let (total, overflow) = byteCount.addingReportingOverflow(offset)
-        guard !overflow, let block = allocateBlock(byteCount: total, alignment: max(alignment, 16)) else {
-            throw .outOfMemory(requested: byteCount, alignment: alignment)
+        guard !overflow else { throw .outOfMemory(requested: byteCount, alignment: alignment) }
+        guard let block = allocateBlock(byteCount: total, alignment: max(alignment, 16)) else {
+            throw Block.failure(byteCount: byteCount, alignment: alignment, heapID: heap.id)
         }
         let user = block.pointer + offset
         // Safe: `offset >= 16`, so the header's two words lie inside the block, before `user`;

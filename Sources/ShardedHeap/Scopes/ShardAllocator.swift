@@ -54,12 +54,30 @@ public struct ShardAllocator: Sendable {
     ///   - byteCount: The size in bytes; zero is valid.
     ///   - alignment: A power of two from 1 to 65,536.
     /// - Precondition: `byteCount >= 0` and `alignment` is a power of two in range. Running out of
-    ///   memory is a fatal error.
+    ///   memory, or over a shard's memory limit, is a fatal error; use
+    ///   ``tryMakeBuffer(byteCount:alignment:)`` to handle it.
     /// - Complexity: O(1).
     public func makeBuffer(byteCount: Int, alignment: Int = 16) -> OwnedBuffer {
+        do {
+            return try tryMakeBuffer(byteCount: byteCount, alignment: alignment)
+        } catch {
+            Block.fail(error)
+        }
+    }
+
+    /// Allocates a shared, reference-counted buffer, throwing when memory cannot be had.
+    ///
+    /// - Parameters:
+    ///   - byteCount: The size in bytes; zero is valid.
+    ///   - alignment: A power of two from 1 to 65,536.
+    /// - Throws: ``AllocationError/limitExceeded(shard:limit:requested:)`` when the serving shard's
+    ///   memory limit is reached; ``AllocationError/outOfMemory(requested:alignment:)`` otherwise.
+    /// - Precondition: `byteCount >= 0` and `alignment` is a power of two in range.
+    /// - Complexity: O(1).
+    public func tryMakeBuffer(byteCount: Int, alignment: Int = 16) throws(AllocationError) -> OwnedBuffer {
         Block.checkRequest(byteCount: byteCount, alignment: alignment, caller: "ShardAllocator.makeBuffer")
         guard let block = allocateBlock(byteCount: byteCount, alignment: alignment) else {
-            OwnedBuffer.outOfMemory(byteCount: byteCount, alignment: alignment)
+            throw Block.failure(byteCount: byteCount, alignment: alignment, heapID: heap.id)
         }
         return OwnedBuffer(block: block, count: byteCount, alignment: alignment)
     }
@@ -70,13 +88,28 @@ public struct ShardAllocator: Sendable {
     ///   - byteCount: The size in bytes; zero is valid.
     ///   - alignment: A power of two from 1 to 65,536.
     /// - Precondition: `byteCount >= 0` and `alignment` is a power of two in range. Running out of
-    ///   memory is a fatal error.
+    ///   memory, or over a shard's memory limit, is a fatal error; use
+    ///   ``tryMakeUniqueBuffer(byteCount:alignment:)`` to handle it.
     /// - Complexity: O(1).
     @inline(__always)
     public func makeUniqueBuffer(byteCount: Int, alignment: Int = 16) -> UniqueBuffer {
         Block.checkRequest(byteCount: byteCount, alignment: alignment, caller: "ShardAllocator.makeUniqueBuffer")
         guard let block = allocateBlock(byteCount: byteCount, alignment: alignment) else {
-            OwnedBuffer.outOfMemory(byteCount: byteCount, alignment: alignment)
+            Block.fail(Block.failure(byteCount: byteCount, alignment: alignment, heapID: heap.id))
+        }
+        return UniqueBuffer(block: block, count: byteCount, alignment: alignment)
+    }
+
+    /// Allocates a uniquely owned buffer, throwing when memory cannot be had.
+    ///
+    /// - Throws: ``AllocationError/limitExceeded(shard:limit:requested:)`` when the serving shard's
+    ///   memory limit is reached; ``AllocationError/outOfMemory(requested:alignment:)`` otherwise.
+    /// - Precondition: `byteCount >= 0` and `alignment` is a power of two in range.
+    /// - Complexity: O(1).
+    public func tryMakeUniqueBuffer(byteCount: Int, alignment: Int = 16) throws(AllocationError) -> UniqueBuffer {
+        Block.checkRequest(byteCount: byteCount, alignment: alignment, caller: "ShardAllocator.makeUniqueBuffer")
+        guard let block = allocateBlock(byteCount: byteCount, alignment: alignment) else {
+            throw Block.failure(byteCount: byteCount, alignment: alignment, heapID: heap.id)
         }
         return UniqueBuffer(block: block, count: byteCount, alignment: alignment)
     }

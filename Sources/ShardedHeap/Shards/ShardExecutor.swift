@@ -183,7 +183,7 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
     private func threadMain(withHeap: Bool) {
         Mimalloc.setCurrentThreadName(threadName)
         if withHeap {
-            guard let heap = Mimalloc.Heap.createOnCallingThread() else {
+            guard let heap = Mimalloc.Heap.createOnCallingThread(inArena: slot.arena) else {
                 fatalError("ShardedHeap: mi_heap_new failed for shard \(slot.index)")
             }
             slot.heap = heap

@@ -64,9 +64,16 @@ final class ShardSlot: Sendable {
     /// the slot is published.
     nonisolated(unsafe) private(set) var executor: ShardExecutor?
 
-    init(heapID: Int, index: Int, fallback: ShardSlot?) {
+    /// The exclusive arena this shard's heap is confined to, when the shard has a memory limit.
+    let arena: Mimalloc.Arena?
+
+    /// The shard's memory cap in bytes (its arena's size), or nil when unlimited.
+    var memoryLimit: Int? { arena?.byteCount }
+
+    init(heapID: Int, index: Int, fallback: ShardSlot?, arena: Mimalloc.Arena? = nil) {
         self.heapID = heapID
         self.index = index
+        self.arena = arena
         self.fallbackOfHeap = fallback
         ShardSlot.registry.withLock { $0.append(self) }
     }

@@ -51,25 +51,97 @@ public final class ShardedHeap: Sendable {
     ///   - idleCollectDelay: How long a shard stays idle before it collects its heap, returning
     ///     memory freed from other threads. At least one millisecond.
     /// - Precondition: `shardCount >= 1`.
-    public init(shardCount: Int, idleCollectDelay: Duration = .milliseconds(50)) {
+    public convenience init(shardCount: Int, idleCollectDelay: Duration = .milliseconds(50)) {
+        ShardedHeap.checkShape(shardCount: shardCount, idleCollectDelay: idleCollectDelay)
+        self.init(arenas: Array(repeating: nil, count: shardCount), idleCollectDelay: idleCollectDelay)
+    }
+
+    /// Creates a heap whose shards each have a hard memory cap.
+    ///
+    /// Each capped shard's heap lives in its own exclusive mimalloc arena
+    /// (`mi_reserve_os_memory_ex` with `exclusive`, and `mi_heap_new_in_arena`). When a shard's
+    /// arena is full, its allocations fail with ``AllocationError/limitExceeded(shard:limit:requested:)``
+    /// (the non-throwing buffer makers trap with the same message); other shards keep working.
+    ///
+    /// What a limit costs: the arena's address space is reserved at once, rounded up to whole
+    /// 32 MiB segments (so the effective cap is ``memoryLimit(ofShard:)``). Pages are committed
+    /// when first used and may be decommitted again, so resident memory follows use. A process can
+    /// hold at most 64 arenas, and mimalloc never releases one: the reservation lasts as long as
+    /// the process, even after ``shutdown()``. Create limited heaps at start-up.
+    ///
+    /// - Parameters:
+    ///   - shardCount: The number of shards, at least 1.
+    ///   - memoryLimitPerShard: The cap for every shard, in bytes; nil for no cap.
+    ///   - memoryLimitOverrides: Caps for particular shards (shard index to bytes), replacing
+    ///     `memoryLimitPerShard` for those shards.
+    ///   - idleCollectDelay: As for ``init(shardCount:idleCollectDelay:)``.
+    /// - Throws: ``ShardedHeapError/arenaUnavailable(shard:requestedBytes:code:)`` when mimalloc
+    ///   cannot reserve an arena (for example past its limit of 64).
+    /// - Precondition: `shardCount >= 1`; every limit is positive; every override names a shard.
+    public convenience init(
+        shardCount: Int,
+        memoryLimitPerShard: Int?,
+        memoryLimitOverrides: [Int: Int] = [:],
+        idleCollectDelay: Duration = .milliseconds(50)
+    ) throws(ShardedHeapError) {
+        ShardedHeap.checkShape(shardCount: shardCount, idleCollectDelay: idleCollectDelay)
+        if let memoryLimitPerShard {
+            precondition(
+                memoryLimitPerShard > 0,
+                "ShardedHeap: memoryLimitPerShard must be positive (got \(memoryLimitPerShard))"
+            )
+        }
+        for (shard, limit) in memoryLimitOverrides.sorted(by: { $0.key < $1.key }) {
+            precondition(
+                shard >= 0 && shard < shardCount,
+                "ShardedHeap: memoryLimitOverrides names shard \(shard), outside 0..<\(shardCount)"
+            )
+            precondition(limit > 0, "ShardedHeap: the memory limit of shard \(shard) must be positive (got \(limit))")
+        }
+        var arenas: [Mimalloc.Arena?] = []
+        for shard in 0..<shardCount {
+            guard let limit = memoryLimitOverrides[shard] ?? memoryLimitPerShard else {
+                arenas.append(nil)
+                continue
+            }
+            switch Mimalloc.Arena.reserveExclusive(byteCount: limit) {
+            case .success(let arena): arenas.append(arena)
+            case .failure(let failure):
+                throw .arenaUnavailable(shard: shard, requestedBytes: limit, code: failure.code)
+            }
+        }
+        self.init(arenas: arenas, idleCollectDelay: idleCollectDelay)
+    }
+
+    private static func checkShape(shardCount: Int, idleCollectDelay: Duration) {
         precondition(shardCount >= 1, "ShardedHeap: shardCount must be at least 1 (got \(shardCount))")
         precondition(
             idleCollectDelay >= .milliseconds(1),
             "ShardedHeap: idleCollectDelay must be at least 1 ms (got \(idleCollectDelay))"
         )
+    }
+
+    private init(arenas: [Mimalloc.Arena?], idleCollectDelay: Duration) {
         Mimalloc.ensureLoaded()
         let id = ShardedHeap.nextID.wrappingAdd(1, ordering: .relaxed).oldValue
         self.id = id
         self.idleCollectDelay = idleCollectDelay
         let fallbackSlot = ShardSlot(heapID: id, index: ShardSlot.fallbackIndex, fallback: nil)
         self.fallbackSlot = fallbackSlot
-        self.executors = (0..<shardCount).map { index in
+        self.executors = arenas.enumerated().map { index, arena in
             ShardExecutor(
-                slot: ShardSlot(heapID: id, index: index, fallback: fallbackSlot),
+                slot: ShardSlot(heapID: id, index: index, fallback: fallbackSlot, arena: arena),
                 threadName: "shard-\(id)-\(index)",
                 idleCollectDelay: idleCollectDelay
             )
         }
+    }
+
+    /// The memory cap of shard `index` in bytes (its arena's size, a multiple of 32 MiB), or nil
+    /// when the shard is not capped.
+    /// - Precondition: `0 <= index < shardCount`.
+    public func memoryLimit(ofShard index: Int) -> Int? {
+        executor(at: index).slot.memoryLimit
     }
 
     /// The number of shards.
