@@ -60,6 +60,11 @@ final class ShardSlot: Sendable {
     /// The mimalloc heap. Written and read only on the owner thread.
     nonisolated(unsafe) var heap: Mimalloc.Heap?
 
+    /// The shard's page pool for regions, created on first use by `PagePool.current`. Written and
+    /// read only on the owner thread (other threads reach the pool only through a region that
+    /// already holds it, and then never take pages from it).
+    nonisolated(unsafe) var pagePool: PagePool?
+
     /// The executor whose thread owns this slot (nil for a fallback bucket). Set once, before
     /// the slot is published.
     nonisolated(unsafe) private(set) var executor: ShardExecutor?

@@ -1,0 +1,293 @@
+import Synchronization
+
+/// Fixed-size pages carved out of large chunks, lent to regions and taken back when they close.
+///
+/// A pool asks its ``allocator`` for chunks of ``chunkSize`` bytes (1 MiB by default) and cuts
+/// them into pages of ``pageSize`` bytes (4 KiB by default), each aligned to its own size. A
+/// ``Region`` bump-allocates inside pages it borrows and returns them all when it closes, so
+/// closing costs O(pages), not O(allocations). Chunks go back to the allocator on ``trim()`` (the
+/// chunks whose pages are all free) and when the pool is released.
+///
+/// ## Kinds of pool and who may call
+/// - A pool you create with ``init(chunkSize:pageSize:allocator:)`` is safe under concurrency:
+///   every take, return and trim holds a lock for a few pointer moves. Any thread may use it.
+/// - Each shard of a ``ShardedHeap`` has its own pool, confined to the shard's owner thread.
+///   Regions opened on that thread take pages from it with no lock at all. When such a region
+///   needs a page on any other thread (its task hopped after an `await`), the page comes from
+///   ``shared`` instead, and pages going back to the shard's pool from another thread wait in a
+///   locked inbox that the owner drains on its next take or trim. ``current`` hands out the
+///   calling shard's pool, or ``shared`` off shard threads.
+///
+/// A region keeps its pool alive, so a pool is never released while pages are lent out.
+public final class PagePool {
+    /// The default chunk size: 1 MiB.
+    public static let defaultChunkSize = 1 << 20
+    /// The default page size: 4 KiB.
+    public static let defaultPageSize = 4096
+
+    /// The pool that regions use off shard threads, and that shard-pool regions fall back to on
+    /// other threads. Safe under concurrency; lives as long as the process.
+    public static let shared = PagePool(chunkSize: defaultChunkSize, pageSize: defaultPageSize)
+
+    /// The size of the chunks the pool asks its allocator for.
+    public let chunkSize: Int
+    /// The size (and alignment) of each page.
+    public let pageSize: Int
+    /// Where chunks come from and go back to. Regions of this pool also take their large blocks
+    /// (those that do not fit a page) from it.
+    public let allocator: any Allocator & Sendable
+
+    /// For a shard's pool, the opaque `ShardSlot` whose owner thread alone may take pages;
+    /// nil for a pool that is safe under concurrency.
+    let ownerSlot: UnsafeMutableRawPointer?
+    let pagesPerChunk: Int
+
+    /// Guards `store` in a pool without an owner; unused in a shard's pool.
+    private let lock = Mutex<Void>(())
+    /// Chunks and free pages. Guarded by `lock`, or confined to the owner thread (see the type's
+    /// docs).
+    nonisolated(unsafe) private var store = Store()
+    /// Pages returned to a shard's pool from other threads, waiting for the owner to take them in.
+    private let inbox = Mutex<RawList<UnsafeMutableRawPointer>>(RawList())
+    /// How many pages wait in `inbox`. A hint: relaxed, because the inbox's own lock orders the
+    /// pages themselves; a stale zero only delays the drain to a later take or trim.
+    private let inboxCount = Atomic<Int>(0)
+
+    // Figures. Each is written under `lock`, or by the owner thread alone (relaxed load + store),
+    // except `returnedPages` and `largeBlocks`, which any thread changes with a relaxed
+    // read-modify-write. All are read relaxed: figures, not synchronisation.
+    let chunkCountFigure = Atomic<Int>(0)
+    let freePageFigure = Atomic<Int>(0)
+    let borrowedPages = Atomic<Int>(0)
+    let returnedPages = Atomic<Int>(0)
+    let largeBlocks = Atomic<Int>(0)
+
+    /// Creates a pool that is safe to use from any thread.
+    ///
+    /// - Parameters:
+    ///   - chunkSize: Bytes per chunk: a multiple of `pageSize`. 1 MiB by default.
+    ///   - pageSize: Bytes per page: a power of two from 64 to 65,536. 4 KiB by default.
+    ///   - allocator: Where chunks (and regions' large blocks) come from. It must free blocks
+    ///     individually for ``trim()`` to give memory back. `MimallocAllocator()` by default.
+    /// - Precondition: the sizes are as described; the message names a bad value.
+    /// - Complexity: O(1); no memory is taken until the first page is borrowed.
+    public convenience init(
+        chunkSize: Int = PagePool.defaultChunkSize,
+        pageSize: Int = PagePool.defaultPageSize,
+        allocator: any Allocator & Sendable = MimallocAllocator()
+    ) {
+        self.init(chunkSize: chunkSize, pageSize: pageSize, allocator: allocator, ownerSlot: nil)
+    }
+
+    init(chunkSize: Int, pageSize: Int, allocator: any Allocator & Sendable, ownerSlot: UnsafeMutableRawPointer?) {
+        precondition(
+            pageSize >= 64 && pageSize <= Block.maximumAlignment && pageSize & (pageSize - 1) == 0,
+            "PagePool: pageSize must be a power of two from 64 to \(Block.maximumAlignment) (got \(pageSize))"
+        )
+        precondition(
+            chunkSize >= pageSize && chunkSize % pageSize == 0,
+            "PagePool: chunkSize must be a positive multiple of pageSize \(pageSize) (got \(chunkSize))"
+        )
+        self.chunkSize = chunkSize
+        self.pageSize = pageSize
+        self.allocator = allocator
+        self.ownerSlot = ownerSlot
+        self.pagesPerChunk = chunkSize / pageSize
+    }
+
+    deinit {
+        // Regions retain their pool, so no page is lent out now; pages still in the inbox belong
+        // to chunks that are freed here.
+        for index in 0..<store.chunks.count {
+            allocator.deallocate(store.chunks[index])
+        }
+    }
+
+    /// The pool that a region opened now, on this thread, takes pages from by default: the
+    /// calling shard's own pool on a shard's owner thread (created on first use), ``shared``
+    /// anywhere else.
+    ///
+    /// Any thread may call this.
+    public static var current: PagePool {
+        guard let opaque = Mimalloc.currentShardSlot else { return .shared }
+        // Safe: slots are immortal, and `pagePool` is touched only on the slot's owner thread,
+        // which is the calling thread.
+        let slot = ShardSlot.from(opaque).takeUnretainedValue()
+        if let pool = slot.pagePool { return pool }
+        let pool = PagePool(
+            chunkSize: defaultChunkSize,
+            pageSize: defaultPageSize,
+            allocator: MimallocAllocator(),
+            ownerSlot: opaque
+        )
+        slot.pagePool = pool
+        return pool
+    }
+
+    /// Whether the calling thread may take pages from this pool: always for a pool without an
+    /// owner, only on the owner thread for a shard's pool.
+    @inline(__always)
+    var isTakeableHere: Bool {
+        ownerSlot == nil || ownerSlot == Mimalloc.currentShardSlot
+    }
+
+    /// Whether this is a shard's pool, confined to its owner thread.
+    public var isShardPool: Bool { ownerSlot != nil }
+
+    // MARK: Taking and returning pages
+
+    /// Lends one page, taking a new chunk from the allocator when none is free.
+    /// - Returns: The page, or nil when the allocator is out of memory.
+    /// - Precondition: ``isTakeableHere``.
+    func takePage() -> UnsafeMutableRawPointer? {
+        if ownerSlot == nil {
+            return lock.withLock { _ in takeUnlocked() }
+        }
+        precondition(
+            ownerSlot == Mimalloc.currentShardSlot,
+            "PagePool: a shard's pool lends pages only on its shard's thread"
+        )
+        if store.free.isEmpty && inboxCount.load(ordering: .relaxed) > 0 {
+            drainInbox()
+        }
+        return takeUnlocked()
+    }
+
+    /// Call with `lock` held, or on the owner thread.
+    private func takeUnlocked() -> UnsafeMutableRawPointer? {
+        if store.free.isEmpty {
+            guard let chunk = try? allocator.allocate(byteCount: chunkSize, alignment: pageSize) else {
+                return nil
+            }
+            store.chunks.append(chunk)
+            store.free.reserveCapacity(store.chunks.count * pagesPerChunk)
+            // Lowest address last, so that it is lent first.
+            for page in stride(from: pagesPerChunk - 1, through: 0, by: -1) {
+                // Safe: `page * pageSize` is inside the chunk just allocated.
+                store.free.append(chunk + page * pageSize)
+            }
+            chunkCountFigure.store(store.chunks.count, ordering: .relaxed)
+        }
+        let page = store.free.removeLast()
+        freePageFigure.store(store.free.count, ordering: .relaxed)
+        borrowedPages.store(borrowedPages.load(ordering: .relaxed) &+ 1, ordering: .relaxed)
+        return page
+    }
+
+    /// Takes back every page in `pages` (which must have come from this pool), from any thread.
+    /// A shard's pool takes them in directly on its owner thread, and through the inbox elsewhere.
+    func returnPages(_ pages: borrowing RawList<UnsafeMutableRawPointer>) {
+        guard !pages.isEmpty else { return }
+        if ownerSlot == nil {
+            lock.withLock { _ in
+                store.free.append(contentsOf: pages)
+                freePageFigure.store(store.free.count, ordering: .relaxed)
+            }
+        } else if ownerSlot == Mimalloc.currentShardSlot {
+            store.free.append(contentsOf: pages)
+            freePageFigure.store(store.free.count, ordering: .relaxed)
+        } else {
+            inbox.withLock { $0.append(contentsOf: pages) }
+            inboxCount.wrappingAdd(pages.count, ordering: .relaxed)
+        }
+        returnedPages.wrappingAdd(pages.count, ordering: .relaxed)
+    }
+
+    /// Moves pages from the inbox to the free list. Owner thread of a shard's pool only.
+    private func drainInbox() {
+        inbox.withLock { waiting in
+            store.free.append(contentsOf: waiting)
+            inboxCount.wrappingSubtract(waiting.count, ordering: .relaxed)
+            waiting.removeAll()
+        }
+        freePageFigure.store(store.free.count, ordering: .relaxed)
+    }
+
+    // MARK: Trimming
+
+    /// Gives every chunk whose pages are all free back to the allocator.
+    ///
+    /// - Returns: The number of bytes given back.
+    /// - Complexity: O(*f* log *f* + *c* log *c*) for *f* free pages and *c* chunks.
+    /// - Precondition: For a shard's pool, the caller runs on the shard's owner thread (use
+    ///   ``ShardedHeap/trimPagePools()`` from elsewhere). A pool you created may be trimmed from
+    ///   any thread.
+    @discardableResult
+    public func trim() -> Int {
+        if ownerSlot == nil {
+            return lock.withLock { _ in trimUnlocked() }
+        }
+        precondition(
+            ownerSlot == Mimalloc.currentShardSlot,
+            "PagePool.trim(): a shard's pool may be trimmed only on its shard's thread; use ShardedHeap.trimPagePools()"
+        )
+        drainInbox()
+        return trimUnlocked()
+    }
+
+    /// Call with `lock` held, or on the owner thread.
+    private func trimUnlocked() -> Int {
+        guard !store.chunks.isEmpty, store.free.count >= pagesPerChunk else { return 0 }
+        store.free.withUnsafeMutableBufferPointer { buffer in var buffer = buffer; buffer.sort() }
+        store.chunks.withUnsafeMutableBufferPointer { buffer in var buffer = buffer; buffer.sort() }
+        // Walk chunks and free pages together, both ascending: a chunk is idle when all of its
+        // pages sit in a row in the sorted free list.
+        var idle = RawList<UnsafeMutableRawPointer>()
+        var pageIndex = 0
+        for chunkIndex in 0..<store.chunks.count {
+            let chunk = store.chunks[chunkIndex]
+            let end = chunk + chunkSize
+            while pageIndex < store.free.count && store.free[pageIndex] < chunk { pageIndex += 1 }
+            var inChunk = 0
+            while pageIndex + inChunk < store.free.count && store.free[pageIndex + inChunk] < end { inChunk += 1 }
+            if inChunk == pagesPerChunk { idle.append(chunk) }
+            pageIndex += inChunk
+        }
+        guard !idle.isEmpty else { return 0 }
+        // Both lists stay sorted, so membership in `idle` is a binary search.
+        let chunkSize = chunkSize
+        store.free.retain { page in
+            !Self.contains(idle, chunkStartingAtOrBelow: page, chunkSize: chunkSize)
+        }
+        store.chunks.retain { chunk in
+            !Self.contains(idle, chunkStartingAtOrBelow: chunk, chunkSize: chunkSize)
+        }
+        for index in 0..<idle.count {
+            allocator.deallocate(idle[index])
+        }
+        chunkCountFigure.store(store.chunks.count, ordering: .relaxed)
+        freePageFigure.store(store.free.count, ordering: .relaxed)
+        return idle.count * chunkSize
+    }
+
+    /// Whether `address` lies in one of the sorted `chunks`.
+    private static func contains(
+        _ chunks: borrowing RawList<UnsafeMutableRawPointer>,
+        chunkStartingAtOrBelow address: UnsafeMutableRawPointer,
+        chunkSize: Int
+    ) -> Bool {
+        var low = 0
+        var high = chunks.count
+        while low < high {
+            let middle = (low + high) / 2
+            if chunks[middle] <= address { low = middle + 1 } else { high = middle }
+        }
+        guard low > 0 else { return false }
+        return address < chunks[low - 1] + chunkSize
+    }
+
+    // MARK: Large blocks
+
+    /// Records that a region of this pool took (+1) or freed (-1) a large block.
+    func countLargeBlocks(_ delta: Int) {
+        largeBlocks.wrappingAdd(delta, ordering: .relaxed)
+    }
+
+    /// How many pages wait in the inbox (a shard's pool only).
+    var pagesWaitingInInbox: Int { inboxCount.load(ordering: .relaxed) }
+}
+
+// @unchecked: `store` is guarded by `lock` in a pool without an owner and confined to the owner
+// thread in a shard's pool (other threads hand pages over through the locked `inbox`); every
+// other stored property is immutable, atomic, or a Mutex.
+extension PagePool: @unchecked Sendable {}

@@ -1,0 +1,237 @@
+/// An allocator that hands out memory by bumping a pointer through borrowed pages and frees all
+/// of it at once when it closes.
+///
+/// ```swift
+/// let total = withRegion { region in
+///     let numbers = OffHeapArray<Int>(allocator: region)
+///     for value in 0..<1000 { numbers.append(value) }
+///     return numbers.filter { $0 % 3 == 0 }.map { $0 * 2 }.reduce(0, +)
+/// }   // every block, the temporaries' included, is gone here
+/// ```
+///
+/// ## How memory is laid out
+/// Small blocks are placed one after another in pages borrowed from a ``PagePool`` (4 KiB pages
+/// by default). A block that does not fit a page (larger than a page, or more strictly aligned)
+/// gets a block of its own from the pool's allocator. ``close()`` returns every page to its pool
+/// and frees every large block, in O(pages + large blocks) whatever the number of allocations.
+/// ``deallocate(_:)`` does nothing: ``freesIndividually`` is false.
+///
+/// ## Lifetime
+/// Use ``withRegion(pool:_:)`` where a scope describes the lifetime, and ``open(pool:)`` with
+/// ``close()`` where none does. Closing twice is harmless; a region that is released while open
+/// closes itself. Allocating from a closed region is a precondition failure. Every pointer the
+/// region gave out, and every ``OffHeapArray`` that uses it, is invalid once it closes; debug
+/// builds fill the freed pages with ``poisonByte`` so that such use shows.
+///
+/// ## Threads and tasks
+/// A region belongs to one task at a time (it is not `Sendable`, like Java's
+/// `Arena.ofConfined`); use ``SharedRegion`` to allocate from several tasks at once. A task may
+/// still hop threads at every `await`, so the region picks its page source at each refill, from
+/// the current thread: a region whose pool is a shard's pool takes pages from it, without a lock,
+/// only on that shard's thread, and from ``PagePool/shared`` anywhere else. On close, each page
+/// goes back to the pool it came from (see ``PagePool``).
+public final class Region: Allocator {
+    /// The byte that debug builds write over a region's memory when it closes.
+    public static let poisonByte: UInt8 = 0xDE
+
+    /// The pool this region borrows pages from.
+    public let pool: PagePool
+    @usableFromInline let pageSize: UInt
+
+    // The bump state. A closed region (and a new one) has `cursor == limit == 0`, so that every
+    // request misses the fast path and reaches the checks in `allocateSlow`.
+    /// The next free byte of the current page.
+    @usableFromInline var cursor: UInt = 0
+    /// The end of the current page.
+    @usableFromInline var limit: UInt = 0
+    /// The start of the block last placed in the current page, or 0: the block that may grow in
+    /// place.
+    @usableFromInline var lastBlock: UInt = 0
+
+    var ledger: PageLedger
+
+    /// Whether ``close()`` has run.
+    public private(set) var isClosed = false
+
+    init(pool: PagePool) {
+        self.pool = pool
+        self.pageSize = UInt(pool.pageSize)
+        self.ledger = PageLedger(pool: pool)
+    }
+
+    /// Opens a region whose lifetime you manage: call ``close()`` when done (or let the last
+    /// reference go, which closes it).
+    ///
+    /// - Parameter pool: Where pages come from. By default ``PagePool/current``: the calling
+    ///   shard's own pool on a shard's thread, ``PagePool/shared`` elsewhere.
+    /// - Returns: An open region. No page is borrowed until the first allocation.
+    /// - Complexity: O(1).
+    ///
+    /// Any thread may call this; the region then belongs to the calling task.
+    public static func open(pool: PagePool? = nil) -> Region {
+        Region(pool: pool ?? PagePool.current)
+    }
+
+    deinit {
+        close()
+    }
+
+    /// Returns every page to its pool and frees every large block. Calling it again does nothing.
+    ///
+    /// - Complexity: O(pages + large blocks), independent of the number of allocations.
+    ///
+    /// Call it from the task that owns the region, on any thread.
+    public func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        cursor = 0
+        limit = 0
+        lastBlock = 0
+        ledger.releaseAll()
+    }
+
+    /// The number of pages the region holds now.
+    public var pageCount: Int { ledger.pageCount }
+
+    /// The number of large blocks (those that did not fit a page) the region holds now.
+    public var largeBlockCount: Int { ledger.largeBlocks.count }
+
+    /// Whether `freesIndividually`: never; memory goes when the region closes.
+    public var freesIndividually: Bool { false }
+
+    // MARK: Allocating
+
+    /// Allocates `byteCount` uninitialised bytes aligned to `alignment`, by bumping a pointer.
+    ///
+    /// - Parameters:
+    ///   - byteCount: The size in bytes; zero is valid and gives a distinct pointer.
+    ///   - alignment: A power of two from 1 to 65,536; 16 by default.
+    /// - Returns: The first byte, valid until the region closes.
+    /// - Throws: ``AllocationError/outOfMemory(requested:alignment:)`` when a new page or large
+    ///   block cannot be had.
+    /// - Precondition: The region is open; `byteCount >= 0`; `alignment` is a power of two in
+    ///   range. The messages name the bad value.
+    /// - Complexity: O(1). No system allocation unless the current page is full.
+    ///
+    /// Call it from the task that owns the region.
+    @inlinable
+    public func allocate(byteCount: Int, alignment: Int = 16) throws(AllocationError) -> UnsafeMutableRawPointer {
+        let mask = UInt(bitPattern: alignment &- 1)
+        // A zero-byte request takes one byte, so that every pointer is distinct.
+        let size = UInt(bitPattern: byteCount) | (byteCount == 0 ? 1 : 0)
+        let start = (cursor &+ mask) & ~mask
+        // A negative size is huge as a UInt and misses; so does a bad alignment.
+        if mask < 65_536 && UInt(bitPattern: alignment) & mask == 0 && start <= limit && size <= limit &- start {
+            cursor = start &+ size
+            lastBlock = start
+            // Safe: `start` lies inside a page the region holds, so it is not zero.
+            return UnsafeMutableRawPointer(bitPattern: start).unsafelyUnwrapped
+        }
+        return try allocateSlow(byteCount: byteCount, alignment: alignment)
+    }
+
+    /// Checks the request, then borrows a page or makes a large block.
+    @usableFromInline
+    @inline(never)
+    func allocateSlow(byteCount: Int, alignment: Int) throws(AllocationError) -> UnsafeMutableRawPointer {
+        Block.checkRequest(byteCount: byteCount, alignment: alignment, caller: "Region.allocate")
+        checkOpen("Region.allocate")
+        let size = UInt(Swift.max(byteCount, 1))
+        let start = (cursor &+ UInt(alignment - 1)) & ~UInt(alignment - 1)
+        if start <= limit && size <= limit &- start {
+            // Reached only through a direct call; the fast path takes this case.
+            cursor = start + size
+            lastBlock = start
+            return UnsafeMutableRawPointer(bitPattern: start).unsafelyUnwrapped
+        }
+        guard UInt(alignment) <= pageSize && size <= pageSize else {
+            return try ledger.allocateLarge(byteCount: Int(size), alignment: alignment)
+        }
+        let page = try ledger.takePage()
+        let pageStart = UInt(bitPattern: page)
+        // Pages are aligned to `pageSize`, hence to `alignment`.
+        cursor = pageStart + size
+        limit = pageStart + pageSize
+        lastBlock = pageStart
+        return page
+    }
+
+    @inline(__always)
+    func checkOpen(_ caller: StaticString) {
+        precondition(!isClosed, "\(caller): the region is closed; allocating from a closed region is not allowed")
+    }
+
+    /// Resizes a block of this region, keeping its first bytes.
+    ///
+    /// The block grows or shrinks in place when it is the last one placed in the current page
+    /// and the page has room. A large block is resized by the pool's allocator. Any other block
+    /// is copied into a new one; the copy takes at most the bytes up to the end of the old
+    /// block's page (or the current page's used part), never more, so it never reads outside
+    /// memory the region holds.
+    ///
+    /// - Parameters:
+    ///   - pointer: A block this region allocated.
+    ///   - byteCount: The new size in bytes.
+    ///   - alignment: The block's alignment.
+    /// - Returns: The block's address, `pointer` when it stayed in place.
+    /// - Throws: ``AllocationError/outOfMemory(requested:alignment:)``; `pointer` is then
+    ///   unchanged.
+    /// - Precondition: The region is open; `pointer` came from it; the arguments are valid.
+    /// - Complexity: O(1) in place; O(`byteCount` + large blocks) otherwise.
+    ///
+    /// Call it from the task that owns the region.
+    public func reallocate(
+        _ pointer: UnsafeMutableRawPointer,
+        byteCount: Int,
+        alignment: Int = 16
+    ) throws(AllocationError) -> UnsafeMutableRawPointer {
+        Block.checkRequest(byteCount: byteCount, alignment: alignment, caller: "Region.reallocate")
+        checkOpen("Region.reallocate")
+        let start = UInt(bitPattern: pointer)
+        let size = UInt(Swift.max(byteCount, 1))
+        let available: UInt
+        if start == lastBlock && start != 0 {
+            if size <= limit - start {
+                cursor = start + size
+                return pointer
+            }
+            available = cursor - start
+        } else if let index = ledger.largeBlockIndex(of: pointer) {
+            return try ledger.reallocateLarge(at: index, byteCount: Int(size), alignment: alignment)
+        } else {
+            let pageStart = start & ~(pageSize - 1)
+            #if DEBUG
+            precondition(holdsPage(pageStart), "Region.reallocate: the pointer was not allocated by this region")
+            #endif
+            // In the current page only the used part is copied; in an older page, up to its end.
+            available = (pageStart &+ pageSize == limit ? cursor : pageStart + pageSize) - start
+        }
+        let moved = try allocate(byteCount: byteCount, alignment: alignment)
+        // Safe: `available` bytes from `pointer` lie within one page the region holds, and the
+        // new block is distinct and at least `byteCount` long.
+        moved.copyMemory(from: pointer, byteCount: Int(Swift.min(available, UInt(byteCount))))
+        return moved
+    }
+
+    /// Does nothing: a region frees its memory when it closes.
+    ///
+    /// Any thread may call this.
+    public func deallocate(_ pointer: UnsafeMutableRawPointer) {}
+
+    #if DEBUG
+    /// Whether the region holds the page at `pageStart`. O(pages); debug builds only.
+    func holdsPage(_ pageStart: UInt) -> Bool {
+        for index in 0..<ledger.poolPages.count where UInt(bitPattern: ledger.poolPages[index]) == pageStart {
+            return true
+        }
+        for index in 0..<ledger.sharedPages.count where UInt(bitPattern: ledger.sharedPages[index]) == pageStart {
+            return true
+        }
+        return false
+    }
+    #endif
+}
+
+/// A region belongs to one task at a time; ``SharedRegion`` is the one to share.
+@available(*, unavailable)
+extension Region: Sendable {}
