@@ -1,0 +1,48 @@
+// swift-tools-version: 6.2
+// The benchmarks live in their own package, so building or testing the library never pays for
+// package-benchmark or the comparison runner.
+import PackageDescription
+
+// SwiftPM names a path dependency after its folder, and a clone may sit in any folder.
+let library = String(Context.packageDirectory.split(separator: "/").dropLast().last ?? "ShardedHeap").lowercased()
+
+let package = Package(
+    name: "ShardedHeapBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(path: ".."),
+        .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        // Raw mimalloc through dlopen (never linked: linking replaces malloc process-wide),
+        // the clock, peak RSS and optimiser barriers.
+        .target(
+            name: "CAllocBench",
+            linkerSettings: [.linkedLibrary("dl")]
+        ),
+        // `swift run -c release --package-path Benchmarks compare`: every allocator under one
+        // harness, in child processes, interleaved; writes docs/benchmarks/.
+        .executableTarget(
+            name: "compare",
+            dependencies: [
+                "CAllocBench",
+                .product(name: "ShardedHeap", package: library),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        // `swift package --disable-sandbox benchmark`: package-benchmark suites with thresholds
+        // checked in under Thresholds/.
+        .executableTarget(
+            name: "ShardedHeapBenchmarks",
+            dependencies: [
+                "CAllocBench",
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "ShardedHeap", package: library),
+                .product(name: "ShardedHeapStats", package: library),
+            ],
+            path: "Benchmarks/ShardedHeapBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+    ]
+)

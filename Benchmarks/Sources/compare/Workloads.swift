@@ -1,0 +1,238 @@
+import CAllocBench
+import Glibc
+import ShardedHeap
+
+// The timed loops. Every loop reads precomputed sizes and indices through unsafe pointers with a
+// power-of-two mask (no division, no bounds check), times the whole loop with CLOCK_MONOTONIC,
+// and returns nanoseconds per operation.
+
+/// Precomputed random sizes (16 ... 1,024 bytes) and slot indices (0 ..< 1,024), the same for
+/// every allocator (fixed seed).
+struct RandomStreams {
+    static let count = 1 << 16
+    static let mask = count - 1
+    static let liveObjects = 1024
+
+    let sizes: UnsafeMutablePointer<Int>
+    let indices: UnsafeMutablePointer<Int>
+
+    init(seed: UInt64 = 0x5EED_1234_ABCD_0042) {
+        var state = seed
+        func next() -> UInt64 {  // splitmix64
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        sizes = .allocate(capacity: RandomStreams.count)
+        indices = .allocate(capacity: RandomStreams.count)
+        for i in 0..<RandomStreams.count {
+            sizes[i] = 16 + Int(next() % 1009)
+            indices[i] = Int(next() % UInt64(RandomStreams.liveObjects))
+        }
+    }
+}
+
+/// An allocator seen as plain `allocate` / `free` of raw pointers.
+protocol RawAllocator: Sendable {
+    func allocate(_ size: Int) -> UnsafeMutableRawPointer
+    func free(_ pointer: UnsafeMutableRawPointer)
+}
+
+/// The process's `malloc`: glibc, or jemalloc / tcmalloc / mimalloc when LD_PRELOADed.
+struct ProcessMalloc: RawAllocator {
+    @inline(__always) func allocate(_ size: Int) -> UnsafeMutableRawPointer { malloc(size)! }
+    @inline(__always) func free(_ pointer: UnsafeMutableRawPointer) { Glibc.free(pointer) }
+}
+
+/// mimalloc's `mi_malloc` / `mi_free`, loaded privately with dlopen.
+struct RawMimalloc: RawAllocator {
+    @inline(__always) func allocate(_ size: Int) -> UnsafeMutableRawPointer { cab_mi_malloc(size)! }
+    @inline(__always) func free(_ pointer: UnsafeMutableRawPointer) { cab_mi_free(pointer) }
+}
+
+/// `ShardAllocator.allocate(byteCount:alignment:)` / `deallocate(_:)` (16-byte header per block).
+struct ShardRaw: RawAllocator {
+    let allocator: ShardAllocator
+    @inline(__always) func allocate(_ size: Int) -> UnsafeMutableRawPointer {
+        try! allocator.allocate(byteCount: size, alignment: 16)
+    }
+    @inline(__always) func free(_ pointer: UnsafeMutableRawPointer) { allocator.deallocate(pointer) }
+}
+
+/// Swift's own `UnsafeMutableRawPointer.allocate(byteCount:alignment:)` / `deallocate()`.
+struct SwiftAllocate: RawAllocator {
+    @inline(__always) func allocate(_ size: Int) -> UnsafeMutableRawPointer {
+        UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
+    }
+    @inline(__always) func free(_ pointer: UnsafeMutableRawPointer) { pointer.deallocate() }
+}
+
+@inline(__always)
+func elapsedPerOp(_ start: UInt64, _ end: UInt64, _ ops: Int) -> Double {
+    Double(end &- start) / Double(ops)
+}
+
+// MARK: Single-task loops
+
+/// `ops` allocate+free pairs of one size.
+@inline(never)
+func pairs<A: RawAllocator>(_ allocator: A, size: Int, ops: Int) -> Double {
+    for _ in 0..<1000 { allocator.free(allocator.allocate(size)) }  // warm up
+    let start = cab_now_ns()
+    for _ in 0..<ops {
+        let pointer = allocator.allocate(size)
+        cab_escape(pointer)
+        allocator.free(pointer)
+    }
+    return elapsedPerOp(start, cab_now_ns(), ops)
+}
+
+/// 1,024 live objects; each op frees a random one and allocates a replacement of random size.
+/// The slots are 8-byte pointers.
+@inline(never)
+func churn<A: RawAllocator>(_ allocator: A, _ streams: RandomStreams, ops: Int) -> Double {
+    let sizes = streams.sizes
+    let indices = streams.indices
+    let mask = RandomStreams.mask
+    let slots = UnsafeMutablePointer<UnsafeMutableRawPointer>.allocate(capacity: RandomStreams.liveObjects)
+    defer { slots.deallocate() }
+    for j in 0..<RandomStreams.liveObjects { slots[j] = allocator.allocate(sizes[(j &* 7) & mask]) }
+    let start = cab_now_ns()
+    for i in 0..<ops {
+        let k = i & mask
+        let j = indices[k]
+        allocator.free(slots[j])
+        slots[j] = allocator.allocate(sizes[k])
+    }
+    let end = cab_now_ns()
+    for j in 0..<RandomStreams.liveObjects { allocator.free(slots[j]) }
+    return elapsedPerOp(start, end, ops)
+}
+
+/// Request-scoped work: `perRequest` objects of random sizes, then all of them go at once.
+/// ns per object (allocation plus its share of the release).
+@inline(never)
+func requests<A: RawAllocator>(_ allocator: A, _ streams: RandomStreams, objects: Int, perRequest: Int) -> Double {
+    let sizes = streams.sizes
+    let mask = RandomStreams.mask
+    let slots = UnsafeMutablePointer<UnsafeMutableRawPointer>.allocate(capacity: perRequest)
+    defer { slots.deallocate() }
+    let rounds = objects / perRequest
+    let start = cab_now_ns()
+    for r in 0..<rounds {
+        let base = r &* perRequest
+        for k in 0..<perRequest { slots[k] = allocator.allocate(sizes[(base &+ k) & mask]) }
+        for k in 0..<perRequest { allocator.free(slots[k]) }
+    }
+    return elapsedPerOp(start, cab_now_ns(), rounds * perRequest)
+}
+
+/// The floor for request-scoped work: a bare pointer bump into a preallocated buffer, reset per
+/// request (no bounds check: the buffer holds a whole request of the largest size).
+@inline(never)
+func bumpRequests(_ streams: RandomStreams, objects: Int, perRequest: Int) -> Double {
+    let sizes = streams.sizes
+    let mask = RandomStreams.mask
+    let slots = UnsafeMutablePointer<UnsafeMutableRawPointer>.allocate(capacity: perRequest)
+    defer { slots.deallocate() }
+    let arena = UnsafeMutableRawPointer.allocate(byteCount: perRequest * 1040, alignment: 16)
+    defer { arena.deallocate() }
+    let rounds = objects / perRequest
+    let start = cab_now_ns()
+    for r in 0..<rounds {
+        let base = r &* perRequest
+        var cursor = arena
+        for k in 0..<perRequest {
+            slots[k] = cursor
+            cursor += (sizes[(base &+ k) & mask] &+ 15) & ~15
+        }
+        cab_escape(slots)
+    }
+    return elapsedPerOp(start, cab_now_ns(), rounds * perRequest)
+}
+
+// MARK: Buffers and objects
+
+@inline(never)
+func uniquePairs(_ allocator: ShardAllocator, size: Int, ops: Int) -> Double {
+    let start = cab_now_ns()
+    for _ in 0..<ops {
+        let buffer = allocator.makeUniqueBuffer(byteCount: size)
+        cab_escape(buffer.unsafeBaseAddress)
+    }
+    return elapsedPerOp(start, cab_now_ns(), ops)
+}
+
+/// Churn with `UniqueBuffer` slots (40 bytes each, against 8 for a raw pointer).
+@inline(never)
+func uniqueChurn(_ allocator: ShardAllocator, _ streams: RandomStreams, ops: Int) -> Double {
+    let sizes = streams.sizes
+    let indices = streams.indices
+    let mask = RandomStreams.mask
+    let slots = UnsafeMutablePointer<UniqueBuffer>.allocate(capacity: RandomStreams.liveObjects)
+    defer { slots.deallocate() }
+    for j in 0..<RandomStreams.liveObjects {
+        (slots + j).initialize(to: allocator.makeUniqueBuffer(byteCount: sizes[(j &* 7) & mask]))
+    }
+    let start = cab_now_ns()
+    for i in 0..<ops {
+        let k = i & mask
+        slots[indices[k]] = allocator.makeUniqueBuffer(byteCount: sizes[k])
+    }
+    let end = cab_now_ns()
+    slots.deinitialize(count: RandomStreams.liveObjects)
+    return elapsedPerOp(start, end, ops)
+}
+
+/// A Swift class that owns one raw mimalloc block: the baseline for `OwnedBuffer`.
+final class MimallocBox {
+    let pointer: UnsafeMutableRawPointer
+    @inline(__always) init(byteCount: Int) { pointer = cab_mi_malloc(byteCount)! }
+    deinit { cab_mi_free(pointer) }
+}
+
+/// A small Swift object (two stored words).
+final class Node {
+    var first: Int
+    var second: Int
+    @inline(__always) init(_ value: Int) {
+        first = value
+        second = value
+    }
+}
+
+/// Churn of class instances made by `make` (slots hold one strong reference each).
+@inline(__always)
+func objectChurn<T: AnyObject>(_ streams: RandomStreams, ops: Int, _ make: (Int) -> T) -> Double {
+    let sizes = streams.sizes
+    let indices = streams.indices
+    let mask = RandomStreams.mask
+    let slots = UnsafeMutablePointer<T>.allocate(capacity: RandomStreams.liveObjects)
+    defer { slots.deallocate() }
+    for j in 0..<RandomStreams.liveObjects { (slots + j).initialize(to: make(sizes[(j &* 7) & mask])) }
+    let start = cab_now_ns()
+    for i in 0..<ops {
+        let k = i & mask
+        slots[indices[k]] = make(sizes[k])
+    }
+    let end = cab_now_ns()
+    slots.deinitialize(count: RandomStreams.liveObjects)
+    return elapsedPerOp(start, end, ops)
+}
+
+@inline(never)
+func ownedChurn(_ allocator: ShardAllocator, _ streams: RandomStreams, ops: Int) -> Double {
+    objectChurn(streams, ops: ops) { allocator.makeBuffer(byteCount: $0) }
+}
+
+@inline(never)
+func mimallocBoxChurn(_ streams: RandomStreams, ops: Int) -> Double {
+    objectChurn(streams, ops: ops) { MimallocBox(byteCount: $0) }
+}
+
+@inline(never)
+func nodeChurn(_ streams: RandomStreams, ops: Int) -> Double {
+    objectChurn(streams, ops: ops) { Node($0) }
+}
