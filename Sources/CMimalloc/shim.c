@@ -10,6 +10,12 @@
 
 cmi_table_t cmi_table;
 __thread void *cmi_current_shard = NULL;
+volatile int cmi_fork_generation = 0;
+
+static void cmi_after_fork_in_child(void) {
+    cmi_fork_generation += 1;
+    cmi_current_shard = NULL;
+}
 
 static pthread_once_t cmi_once = PTHREAD_ONCE_INIT;
 static const char *cmi_requested_path = NULL;
@@ -61,6 +67,7 @@ static void cmi_load_once(void) {
     CMI_RESOLVE(reserve_os_memory_ex, "mi_reserve_os_memory_ex");
     CMI_RESOLVE(option_get, "mi_option_get");
     CMI_RESOLVE(option_set, "mi_option_set");
+    pthread_atfork(NULL, NULL, cmi_after_fork_in_child);
     cmi_status = 0;
 }
 

@@ -83,6 +83,12 @@ static inline void *cmi_libc_realloc(void *p, size_t size) { return cmi_libc.rea
 static inline void cmi_libc_free(void *p) { cmi_libc.free(p); }
 static inline size_t cmi_libc_usable_size(void *p) { return cmi_libc.usable_size(p); }
 
+// MARK: fork
+/// Incremented in a forked child (pthread_atfork handler installed by cmi_load). The handler also
+/// clears the forking thread's shard slot: the child has no shard threads.
+extern volatile int cmi_fork_generation;
+static inline int cmi_get_fork_generation(void) { return cmi_fork_generation; }
+
 // MARK: Thread-local shard slot (read on every allocation, so it is a plain TLS load).
 extern __thread void *cmi_current_shard;
 static inline void *cmi_get_current_shard(void) { return cmi_current_shard; }

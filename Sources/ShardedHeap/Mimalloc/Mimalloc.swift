@@ -172,6 +172,13 @@ enum Mimalloc {
         }
     }
 
+    // MARK: fork
+
+    /// How many times this process is a forked child of a process that had loaded mimalloc. Shard
+    /// executors compare it with the value they were made in to notice that their threads are gone.
+    @inline(__always)
+    static var forkGeneration: Int32 { cmi_get_fork_generation() }
+
     // MARK: Per-thread shard slot
 
     /// The shard slot whose owner thread is the calling thread, as an opaque pointer, or nil.

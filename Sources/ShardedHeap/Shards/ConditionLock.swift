@@ -13,7 +13,14 @@ final class ConditionLock {
     init() {
         mutex = .allocate(capacity: 1)
         condition = .allocate(capacity: 1)
-        // Safe: both pointers were just allocated and are initialised exactly once here.
+        initialize()
+    }
+
+    /// Initialises (or, in a forked child, re-initialises) the mutex and condition. In a forked
+    /// child the copies may be held by threads that no longer exist; only the child's single
+    /// thread may call this, before any other thread of the child uses the lock.
+    func initialize() {
+        // Safe: both pointers were allocated in init and stay valid for the object's life.
         var mutexAttributes = pthread_mutexattr_t()
         pthread_mutexattr_init(&mutexAttributes)
         pthread_mutex_init(mutex, &mutexAttributes)

@@ -44,6 +44,8 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
     private var stopWaiters: [CheckedContinuation<Void, Never>] = []
     private var thread: pthread_t?
     private var jobsRun = 0
+    /// `Mimalloc.forkGeneration` when the state above was last valid.
+    private var forkGeneration = Mimalloc.forkGeneration
 
     init(slot: ShardSlot, threadName: String, idleCollectDelay: Duration) {
         self.slot = slot
@@ -51,6 +53,35 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
         let (seconds, attoseconds) = idleCollectDelay.components
         self.idleCollectNanoseconds = max(1_000_000, Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
         slot.attach(self)
+    }
+
+    /// Runs `body` with `lock` held, first noticing a fork: in a forked child the shard's thread
+    /// does not exist (and the lock may have been copied while held), so the lock is set up anew
+    /// and the shard counts as stopped. Its next job starts a retired thread without a heap; the
+    /// old heap is never touched again in the child.
+    @inline(__always)
+    private func locked<Result>(_ body: () -> Result) -> Result {
+        if Mimalloc.forkGeneration != forkGeneration {
+            recoverInForkedChild()
+        }
+        return lock.withLock(body)
+    }
+
+    @inline(never)
+    private func recoverInForkedChild() {
+        lock.initialize()
+        lock.withLock {
+            guard Mimalloc.forkGeneration != forkGeneration else { return }
+            forkGeneration = Mimalloc.forkGeneration
+            if state != .notStarted {
+                state = .stopped
+            }
+            thread = nil
+            isParked = false
+            maintenanceWanted = false
+            // The parent's waiters belong to the parent; their continuations cannot resume here.
+            stopWaiters = []
+        }
     }
 
     // MARK: Executor conformance
@@ -75,7 +106,7 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
 
     /// Queues work and starts or wakes the thread as needed. Any thread may call this.
     func submit(_ work: Work) {
-        lock.withLock {
+        locked {
             pending.append(work)
             switch state {
             case .notStarted:
@@ -97,7 +128,7 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
 
     /// Asks an idle owner to collect soon (used after frees from other threads).
     func requestMaintenance() {
-        lock.withLock {
+        locked {
             guard state == .running else { return }
             maintenanceWanted = true
             if isParked { lock.signal() }
@@ -107,22 +138,22 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
     /// Whether the calling thread is this executor's thread (running or retired).
     var isCurrentThread: Bool {
         let current = pthread_self()
-        return lock.withLock { thread.map { pthread_equal($0, current) != 0 } ?? false }
+        return locked { thread.map { pthread_equal($0, current) != 0 } ?? false }
     }
 
     /// Whether the thread runs and owns a heap (started and not yet stopped).
     var isRunningWithHeap: Bool {
-        lock.withLock { state == .running || state == .stopping }
+        locked { state == .running || state == .stopping }
     }
 
     /// Whether the thread has started, for tests and stats.
     var hasStarted: Bool {
-        lock.withLock { state != .notStarted }
+        locked { state != .notStarted }
     }
 
     /// CPU time the thread has used so far, or nil before it starts.
     var threadCPUTime: Duration? {
-        guard let thread = lock.withLock({ self.thread }) else { return nil }
+        guard let thread = locked({ self.thread }) else { return nil }
         var clock = clockid_t()
         guard pthread_getcpuclockid(thread, &clock) == 0 else { return nil }
         var time = timespec()
@@ -135,7 +166,7 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
     /// Drains queued jobs, deletes the heap and ends the thread. Returns once the heap is gone.
     func stop() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let resumeNow: Bool = lock.withLock {
+            let resumeNow: Bool = locked {
                 switch state {
                 case .notStarted:
                     state = .stopped
@@ -195,7 +226,7 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
             Mimalloc.currentShardSlot = nil
             slot.heap?.delete()
             slot.heap = nil
-            let waiters = lock.withLock { () -> [CheckedContinuation<Void, Never>] in
+            let waiters = locked { () -> [CheckedContinuation<Void, Never>] in
                 let waiters = stopWaiters
                 stopWaiters = []
                 return waiters
@@ -208,7 +239,7 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
         var batch: [Work] = []
         var dirty = false
         while true {
-            let next: Bool = lock.withLock {
+            let next: Bool = locked {
                 while pending.isEmpty {
                     if state == .stopping {
                         state = .stopped
