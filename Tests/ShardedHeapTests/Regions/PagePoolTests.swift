@@ -1,0 +1,176 @@
+import Foundation
+import Testing
+@testable import ShardedHeap
+
+@Suite("PagePool")
+struct PagePoolTests {
+    @Test("trim gives back exactly the chunks whose pages are all free")
+    func trimIdleChunks() throws {
+        let counting = CountingAllocator()
+        let pool = PagePool(chunkSize: 16 * 1024, pageSize: 4096, allocator: counting)
+        let keeper = Region.open(pool: pool)
+        try withRegion(pool: pool) { region in
+            // 4 pages per chunk: 10 pages for this region, then 1 for the keeper in chunk 3.
+            for _ in 0..<10 { _ = try region.allocate(byteCount: 4096, alignment: 1) }
+            _ = try keeper.allocate(byteCount: 8, alignment: 8)
+        }
+        #expect(pool.statistics.chunkCount == 3)
+        #expect(counting.outstanding == 3)
+        let released = pool.trim()
+        #expect(released == 2 * 16 * 1024)
+        #expect(counting.outstanding == 1)
+        #expect(pool.statistics.chunkCount == 1)
+        #expect(pool.statistics.freePageCount == 3)
+        // The kept page still works, and the remaining free pages are still lent.
+        try withRegion(pool: pool) { region in
+            for _ in 0..<3 { _ = try region.allocate(byteCount: 4096, alignment: 1) }
+        }
+        #expect(counting.outstanding == 1)
+        keeper.close()
+        #expect(pool.trim() == 16 * 1024)
+        #expect(counting.outstanding == 0)
+        #expect(pool.trim() == 0)
+    }
+
+    @Test("A released pool gives every chunk back to its allocator")
+    func deinitFreesChunks() throws {
+        let counting = CountingAllocator()
+        do {
+            let pool = PagePool(chunkSize: 8192, pageSize: 4096, allocator: counting)
+            try withRegion(pool: pool) { region in
+                for _ in 0..<9 { _ = try region.allocate(byteCount: 4000, alignment: 1) }
+                _ = try region.allocate(byteCount: 100_000, alignment: 1)
+            }
+            #expect(counting.outstanding == 5)
+        }
+        #expect(counting.outstanding == 0)
+        #expect(counting.outstandingBytes == 0)
+    }
+
+    @Test("trim returns memory to the process: resident or committed bytes fall by most of it")
+    func trimReturnsMemory() async {
+        // One OS thread of its own, so that mimalloc's frees and collects happen where the
+        // chunks were allocated. 64 MiB in 8 MiB chunks, every page touched.
+        let outcome = Parcel((released: 0, fell: false, figures: ""))
+        await onDetachedThread {
+            let pool = PagePool(chunkSize: 8 << 20, pageSize: 65_536)
+            withRegion(pool: pool) { region in
+                for _ in 0..<(64 << 20) / 65_536 {
+                    let page = try! region.allocate(byteCount: 65_000, alignment: 1)
+                    page.initializeMemory(as: UInt8.self, repeating: 1, count: 65_000)
+                }
+            }
+            Mimalloc.collectCallingThread(force: true)
+            let (residentBefore, committedBefore) = (residentBytes(), MimallocProcessFigures.current().committedBytes)
+            let released = pool.trim()
+            // Other tests allocate meanwhile, and mimalloc may cache a little: allow 32 MiB of slack.
+            var fell = false
+            var figures = ""
+            for _ in 0..<40 where !fell {
+                Mimalloc.collectCallingThread(force: true)
+                let (resident, committed) = (residentBytes(), MimallocProcessFigures.current().committedBytes)
+                figures = "resident \(residentBefore) -> \(resident), committed \(committedBefore) -> \(committed)"
+                fell = resident < residentBefore - (32 << 20) || committed < committedBefore - (32 << 20)
+                if !fell { usleep(25_000) }
+            }
+            outcome.value = (released, fell, figures)
+        }
+        #expect(outcome.value?.released == 64 << 20)
+        #expect(outcome.value?.fell == true, "\(outcome.value?.figures ?? "")")
+    }
+
+    @Test("A region opened on a shard's thread takes pages from the shard's own pool")
+    func shardPool() async throws {
+        let heap = ShardedHeap(shardCount: 2)
+        let (isShardPool, sameAsCurrent, sharedPages) = try await withShardedAllocation(heap: heap, shard: 0) { _ in
+            try withRegion { region in
+                for _ in 0..<10 { _ = try region.allocate(byteCount: 4000, alignment: 8) }
+                return (region.pool.isShardPool, region.pool === PagePool.current, region.ledger.sharedPages.count)
+            }
+        }
+        #expect(isShardPool)
+        #expect(sameAsCurrent)
+        #expect(sharedPages == 0)
+        let figures = await heap.pagePoolStatistics(ofShard: 0)
+        #expect(figures?.borrowedPageCount == 10)
+        #expect(figures?.returnedPageCount == 10)
+        #expect(await heap.pagePoolStatistics(ofShard: 1) == nil)
+        #expect(await heap.trimPagePools() == PagePool.defaultChunkSize)
+        #expect(await heap.pagePoolStatistics(ofShard: 0)?.chunkCount == 0)
+        await heap.shutdown()
+    }
+
+    @Test("Off shard threads regions use the shared pool")
+    func offShard() async throws {
+        await onDetachedThread {
+            #expect(PagePool.current === PagePool.shared)
+            let region = Region.open()
+            #expect(region.pool === PagePool.shared)
+            _ = try? region.allocate(byteCount: 16, alignment: 8)
+            region.close()
+        }
+    }
+
+    @Test("A shard-pool region that hops threads refills from the shared pool and returns each page to its own pool")
+    func hopRefillsFromShared() async throws {
+        let heap = ShardedHeap(shardCount: 2)
+        let elsewhere = heap.executor(forShard: 1)
+        let (ownPages, sharedPages, intact) = try await withShardedAllocation(heap: heap, shard: 0) { _ in
+            try await withRegion { region in
+                var blocks: [(UnsafeMutableRawPointer, Int)] = []
+                for seed in 0..<5 {
+                    let pointer = try region.allocate(byteCount: 4000, alignment: 8)
+                    fill(pointer, count: 4000, seed: seed)
+                    blocks.append((pointer, seed))
+                }
+                // Now on shard 1's thread: shard 0's pool must not be touched here.
+                try await withTaskExecutorPreference(elsewhere) {
+                    #expect(heap.currentShardIndex == 1)
+                    for seed in 5..<12 {
+                        let pointer = try region.allocate(byteCount: 4000, alignment: 8)
+                        fill(pointer, count: 4000, seed: seed)
+                        blocks.append((pointer, seed))
+                    }
+                }
+                let intact = blocks.allSatisfy { holdsPattern($0.0, count: 4000, seed: $0.1) }
+                let counts = (region.ledger.poolPages.count, region.ledger.sharedPages.count)
+                // Close on shard 1's thread: pages of shard 0's pool go back through its inbox.
+                await withTaskExecutorPreference(elsewhere) { region.close() }
+                return (counts.0, counts.1, intact)
+            }
+        }
+        #expect(ownPages == 5)
+        #expect(sharedPages == 7)
+        #expect(intact)
+        let figures = await heap.pagePoolStatistics(ofShard: 0)
+        #expect(figures?.borrowedPageCount == 5)
+        #expect(figures?.returnedPageCount == 5)
+        #expect(figures?.pagesInUse == 0)
+        // The owner takes the inbox in when it trims, and the whole chunk is idle again.
+        #expect(await heap.trimPagePools() == PagePool.defaultChunkSize)
+        await heap.shutdown()
+    }
+
+    @Test("A shard's pool lends pages again after they came back through its inbox")
+    func inboxIsDrained() async throws {
+        let heap = ShardedHeap(shardCount: 1)
+        let region = await withShardedAllocation(heap: heap, shard: 0) { _ in
+            let region = Region.open()
+            for _ in 0..<3 { _ = try? region.allocate(byteCount: 4096, alignment: 1) }
+            return region
+        }
+        region.close()  // on this (non-shard) thread
+        let borrowedAgain = try await withShardedAllocation(heap: heap, shard: 0) { _ in
+            try withRegion { region in
+                for _ in 0..<300 { _ = try region.allocate(byteCount: 4096, alignment: 1) }
+                return region.pageCount
+            }
+        }
+        #expect(borrowedAgain == 300)
+        let figures = await heap.pagePoolStatistics(ofShard: 0)
+        #expect(figures?.chunkCount == 2)
+        #expect(figures?.pagesInUse == 0)
+        #expect(figures?.freePageCount == 512)
+        await heap.shutdown()
+    }
+}

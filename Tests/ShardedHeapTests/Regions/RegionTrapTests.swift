@@ -1,0 +1,57 @@
+import Testing
+@testable import ShardedHeap
+
+/// Misuse of regions and pools traps with a message that says what went wrong.
+@Suite("Region traps")
+struct RegionTrapTests {
+    @Test("Allocating from a closed region traps, saying the region is closed")
+    func allocateAfterClose() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let region = Region.open(pool: PagePool())
+            _ = try? region.allocate(byteCount: 8, alignment: 8)
+            region.close()
+            _ = try? region.allocate(byteCount: 8, alignment: 8)
+        }
+        #expect(standardError(of: result).contains("Region.allocate: the region is closed"))
+    }
+
+    @Test("Reallocating in a closed region traps")
+    func reallocateAfterClose() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let region = Region.open(pool: PagePool())
+            let pointer = try! region.allocate(byteCount: 8, alignment: 8)
+            region.close()
+            _ = try? region.reallocate(pointer, byteCount: 16, alignment: 8)
+        }
+        #expect(standardError(of: result).contains("Region.reallocate: the region is closed"))
+    }
+
+    @Test("Allocating from a closed shared region traps")
+    func sharedAfterClose() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let escaped = withSharedRegion(pool: PagePool()) { region in region }
+            _ = try? escaped.allocate(byteCount: 8, alignment: 8)
+        }
+        #expect(standardError(of: result).contains("SharedRegion.allocate: the region is closed"))
+    }
+
+    @Test("A bad alignment or size traps, naming it")
+    func badRequests() async {
+        var result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = try? withRegion { region in try region.allocate(byteCount: 8, alignment: 24) }
+        }
+        #expect(standardError(of: result).contains("Region.allocate: alignment must be a power of two from 1 to 65536 (got 24)"))
+        result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = try? withRegion { region in try region.allocate(byteCount: -3, alignment: 8) }
+        }
+        #expect(standardError(of: result).contains("Region.allocate: byteCount must not be negative (got -3)"))
+    }
+
+    @Test("A page size that is not a power of two traps, naming it")
+    func badPageSize() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = PagePool(chunkSize: 1 << 20, pageSize: 3000)
+        }
+        #expect(standardError(of: result).contains("PagePool: pageSize must be a power of two from 64 to 65536 (got 3000)"))
+    }
+}
