@@ -1,0 +1,56 @@
+/// The elements of an array in an image, decoded one at a time.
+///
+/// Finding element `i` is O(1) (an offset table, or arithmetic for a packed array of numbers),
+/// and decoding it costs only the element's own size, so a table of a hundred million records
+/// is never rebuilt as a whole:
+///
+/// ```swift
+/// let people = try MappedImage<[Person]>(contentsOf: path).elements
+/// let somebody = try people[12_345_678]
+/// ```
+///
+/// The view keeps the image's bytes alive. Any thread may use it.
+public struct ImageElements<Element: Decodable>: Sendable {
+    let storage: ImageStorage
+    let keyTable: Int
+    let source: ImageUnkeyedDecodingContainer.Source
+
+    /// The number of elements.
+    /// - Complexity: O(1).
+    public var count: Int {
+        switch source {
+        case .nodes(let array): array.count
+        case .scalars(let array): array.count
+        }
+    }
+
+    /// Whether there are no elements.
+    public var isEmpty: Bool { count == 0 }
+
+    /// The valid indices, `0..<count`.
+    public var indices: Range<Int> { 0..<count }
+
+    /// Decodes element `index`.
+    /// - Throws: ``ImageError`` when the bytes are damaged, `DecodingError` when they do not hold
+    ///   an `Element`, or whatever `Element.init(from:)` throws.
+    /// - Precondition: `0 <= index < count`.
+    /// - Complexity: O(1) to find, O(size of the element) to decode.
+    public subscript(index: Int) -> Element {
+        get throws {
+            try cursor(at: index).decode(Element.self)
+        }
+    }
+
+    /// A cursor on element `index`, to read parts of it without decoding it.
+    /// - Precondition: `0 <= index < count`.
+    /// - Complexity: O(1).
+    public func cursor(at index: Int) throws(ImageError) -> ImageCursor {
+        precondition(index >= 0 && index < count, "ImageElements: index \(index) out of range 0..<\(count)")
+        let ref: ImageNodeRef
+        switch source {
+        case .nodes(let array): ref = ImageNodeRef(offset: try array.child(index, in: storage.bytes))
+        case .scalars(let array): ref = ImageNodeRef(offset: array.offset, element: index)
+        }
+        return ImageCursor(storage: storage, keyTable: keyTable, ref: ref)
+    }
+}

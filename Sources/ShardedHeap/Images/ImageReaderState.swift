@@ -1,0 +1,55 @@
+/// The state of one decoding pass over an image (one `get()`, one element, one cursor decode):
+/// the bytes, the key table, the coding path, the nesting depth and the visit budget.
+///
+/// The budget is the image's length: a well-formed image has fewer nodes than bytes and each is
+/// decoded once, so a pass that visits more has found nodes shared between parents (which only
+/// a crafted file has) and stops instead of taking exponential time.
+///
+/// One thread uses a state, for one pass.
+final class ImageReaderState {
+    let storage: ImageStorage
+    let bytes: ImageBytes
+    let keys: ImageKeys
+    let maximumDepth: Int
+    var path: [any CodingKey] = []
+    var depth = 0
+    var visits = 0
+
+    init(storage: ImageStorage, keyTable: Int, maximumDepth: Int) throws(ImageError) {
+        self.storage = storage
+        self.bytes = storage.bytes
+        self.keys = try ImageKeys(bytes: bytes, tableOffset: keyTable)
+        self.maximumDepth = maximumDepth
+    }
+
+    /// Counts one visited node.
+    @inline(__always)
+    func visit() throws(ImageError) {
+        visits += 1
+        if visits > bytes.count { throw .tooManyNodes(limit: bytes.count) }
+    }
+
+    /// The node at `ref`, counted as a visit.
+    @inline(__always)
+    func node(_ ref: ImageNodeRef) throws(ImageError) -> ImageNode {
+        try visit()
+        return try bytes.node(ref)
+    }
+
+    /// A `typeMismatch` naming what was expected and what the image holds.
+    func mismatch(_ type: Any.Type, expected: String, found node: ImageNode, at ref: ImageNodeRef) -> DecodingError {
+        DecodingError.typeMismatch(
+            type,
+            DecodingError.Context(
+                codingPath: path,
+                debugDescription: "expected \(expected), found \(node.kindName) at offset \(ref.offset)"
+            )
+        )
+    }
+
+    /// The index of the field named `name` in `keyed`, or nil.
+    @inline(__always)
+    func fieldIndex(of name: String, in keyed: ImageKeyedNode) throws(ImageError) -> Int? {
+        try keys.field(named: name, in: keyed)
+    }
+}
