@@ -43,4 +43,43 @@ extension OffHeapArray: RandomAccessCollection, MutableCollection {
         var buffer = UnsafeMutableBufferPointer(start: base, count: count)
         return try body(&buffer)
     }
+
+    /// Exchanges the elements at `i` and `j`.
+    ///
+    /// - Precondition: Both indices are valid.
+    /// - Complexity: O(1).
+    public func swapAt(_ i: Int, _ j: Int) {
+        let first = self[i]
+        self[i] = self[j]
+        self[j] = first
+    }
+}
+
+extension OffHeapArray {
+    /// Reverses the elements in place. (A class needs no `var` for this.)
+    ///
+    /// - Complexity: O(`count`).
+    public func reverse() {
+        withUnsafeMutableBufferPointer { buffer in
+            var buffer = buffer
+            buffer.reverse()
+        }
+    }
+
+    /// Sorts the elements in place with `areInIncreasingOrder`.
+    ///
+    /// - Complexity: O(*n* log *n*).
+    public func sort(by areInIncreasingOrder: (Element, Element) throws -> Bool) rethrows {
+        var buffer = UnsafeMutableBufferPointer(start: base, count: count)
+        try buffer.sort(by: areInIncreasingOrder)
+    }
+}
+
+extension OffHeapArray where Element: Comparable {
+    /// Sorts the elements in place in increasing order.
+    ///
+    /// - Complexity: O(*n* log *n*).
+    public func sort() {
+        sort(by: <)
+    }
 }
