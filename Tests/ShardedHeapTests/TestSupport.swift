@@ -69,3 +69,10 @@ final class UniqueParcel: @unchecked Sendable {
 func standardError(of result: ExitTest.Result?) -> String {
     String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
 }
+
+/// Whether this test process runs under AddressSanitizer or ThreadSanitizer. Their runtimes
+/// interpose `malloc` themselves and move mmap'd memory above the range mimalloc's
+/// `mi_is_in_heap_region` knows, so checks of "whose malloc is this" do not apply there.
+let runningUnderSanitizer: Bool = ["__asan_init", "__tsan_init"].contains {
+    Mimalloc.globalSymbolAddress($0) != nil
+}
