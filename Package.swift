@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "ShardedHeap", targets: ["ShardedHeap"]),
         .library(name: "ShardedHeapStats", targets: ["ShardedHeapStats"]),
         .executable(name: "shardedheap-demo", targets: ["shardedheap-demo"]),
+        .executable(name: "shardedheap-soak", targets: ["shardedheap-soak"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0")
@@ -38,6 +39,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "shardedheap-demo",
+            dependencies: ["ShardedHeap", "ShardedHeapStats"],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "shardedheap-soak",
             dependencies: ["ShardedHeap", "ShardedHeapStats"],
             swiftSettings: strictSettings
         ),
