@@ -17,14 +17,16 @@ extension OffHeapArray: RandomAccessCollection, MutableCollection {
         get {
             precondition(
                 UInt(bitPattern: position) < UInt(bitPattern: count),
-                "OffHeapArray: index \(position) out of range 0..<\(count)")
+                "OffHeapArray: index \(position) out of range 0..<\(count)"
+            )
             // Safe: `position` is within the initialised elements.
             return base.unsafelyUnwrapped[position]
         }
         set {
             precondition(
                 UInt(bitPattern: position) < UInt(bitPattern: count),
-                "OffHeapArray: index \(position) out of range 0..<\(count)")
+                "OffHeapArray: index \(position) out of range 0..<\(count)"
+            )
             // Safe: as above; BitwiseCopyable elements need no deinitialisation.
             base.unsafelyUnwrapped[position] = newValue
         }

@@ -72,7 +72,11 @@ public final class OffHeapArray<Element: BitwiseCopyable> {
     ///
     /// - Precondition: `count >= 0`.
     /// - Complexity: O(`count`).
-    public convenience init(repeating repeatedValue: Element, count: Int, allocator: any Allocator = MimallocAllocator()) {
+    public convenience init(
+        repeating repeatedValue: Element,
+        count: Int,
+        allocator: any Allocator = MimallocAllocator()
+    ) {
         self.init(allocator: allocator, capacity: count)
         if count > 0 {
             // Safe: the storage holds `capacity >= count` elements.
@@ -114,7 +118,10 @@ public final class OffHeapArray<Element: BitwiseCopyable> {
         do {
             if let base {
                 raw = try allocator.reallocate(
-                    UnsafeMutableRawPointer(base), byteCount: byteCount, alignment: Self.storageAlignment)
+                    UnsafeMutableRawPointer(base),
+                    byteCount: byteCount,
+                    alignment: Self.storageAlignment
+                )
             } else {
                 raw = try allocator.allocate(byteCount: byteCount, alignment: Self.storageAlignment)
             }

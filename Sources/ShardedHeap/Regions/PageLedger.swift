@@ -72,10 +72,18 @@ struct PageLedger: ~Copyable {
     }
 
     /// Resizes large block `index` through the pool's allocator.
-    mutating func reallocateLarge(at index: Int, byteCount: Int, alignment: Int) throws(AllocationError)
+    mutating func reallocateLarge(
+        at index: Int,
+        byteCount: Int,
+        alignment: Int
+    ) throws(AllocationError)
         -> UnsafeMutableRawPointer
     {
-        let moved = try pool.allocator.reallocate(largeBlocks[index].pointer, byteCount: byteCount, alignment: alignment)
+        let moved = try pool.allocator.reallocate(
+            largeBlocks[index].pointer,
+            byteCount: byteCount,
+            alignment: alignment
+        )
         largeBlocks[index] = LargeBlock(pointer: moved, byteCount: byteCount)
         return moved
     }
@@ -91,7 +99,10 @@ struct PageLedger: ~Copyable {
         for index in 0..<largeBlocks.count {
             // Safe: the block is live and `byteCount` long; nothing else may use it now.
             largeBlocks[index].pointer.initializeMemory(
-                as: UInt8.self, repeating: Region.poisonByte, count: largeBlocks[index].byteCount)
+                as: UInt8.self,
+                repeating: Region.poisonByte,
+                count: largeBlocks[index].byteCount
+            )
         }
         #endif
         pool.returnPages(poolPages)

@@ -228,8 +228,14 @@ public final class PagePool {
     /// Call with `lock` held, or on the owner thread.
     private func trimUnlocked() -> Int {
         guard !store.chunks.isEmpty, store.free.count >= pagesPerChunk else { return 0 }
-        store.free.withUnsafeMutableBufferPointer { buffer in var buffer = buffer; buffer.sort() }
-        store.chunks.withUnsafeMutableBufferPointer { buffer in var buffer = buffer; buffer.sort() }
+        store.free.withUnsafeMutableBufferPointer { buffer in
+            var buffer = buffer
+            buffer.sort()
+        }
+        store.chunks.withUnsafeMutableBufferPointer { buffer in
+            var buffer = buffer
+            buffer.sort()
+        }
         // Walk chunks and free pages together, both ascending: a chunk is idle when all of its
         // pages sit in a row in the sorted free list.
         var idle = RawList<UnsafeMutableRawPointer>()

@@ -229,7 +229,8 @@ public final class SharedRegion: Allocator {
             )
             guard let index = state.ledger.largeBlockIndex(of: pointer) else { return 0 }
             return UInt(
-                bitPattern: try state.ledger.reallocateLarge(at: index, byteCount: Int(size), alignment: alignment))
+                bitPattern: try state.ledger.reallocateLarge(at: index, byteCount: Int(size), alignment: alignment)
+            )
         }
         if large != 0 {
             // Safe: the address came from the allocator, so it is not zero.

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ShardedHeap
 
 /// The allocators the model test runs against.
@@ -43,7 +44,9 @@ private func runModel(steps: Int, seed: UInt64, allocator: any Allocator) {
             array[index] = value
             model[index] = value
         case 88..<92 where model.count > 1:
-            let (first, second) = (Int.random(in: 0..<model.count, using: &random), Int.random(in: 0..<model.count, using: &random))
+            let (first, second) = (
+                Int.random(in: 0..<model.count, using: &random), Int.random(in: 0..<model.count, using: &random)
+            )
             array.swapAt(first, second)
             model.swapAt(first, second)
         case 92..<94:

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ShardedHeap
 
 @Suite("OffHeapArray")
@@ -16,6 +17,7 @@ struct OffHeapArrayTests {
         #expect(array.reduce(0, +) == source.reduce(0, +))
         #expect(array.reduce(into: 0) { $0 += $1 * $1 } == source.reduce(into: 0) { $0 += $1 * $1 })
         var visited: [Int64] = []
+        // swift-format-ignore: ReplaceForEachWithForLoop
         array.forEach { visited.append($0) }
         #expect(visited == source)
         #expect(mapped.count == source.count)

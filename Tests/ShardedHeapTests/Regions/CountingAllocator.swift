@@ -1,4 +1,5 @@
 import Synchronization
+
 @testable import ShardedHeap
 
 /// An allocator over mimalloc that counts what is outstanding, to check that pools and regions

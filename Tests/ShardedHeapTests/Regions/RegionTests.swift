@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ShardedHeap
 
 struct RegionFailure: Error, Equatable {
@@ -44,7 +45,8 @@ struct RegionTests {
                     try withRegion(pool: pool) { region throws(RegionFailure) -> Int in
                         _ = try? region.allocate(byteCount: 100, alignment: 16)
                         throw RegionFailure(code: 7)
-                    })
+                    }
+                )
             } catch {
                 return .failure(error)
             }
@@ -258,9 +260,17 @@ struct RegionTests {
     func exactAccounting() throws {
         let counting = CountingAllocator()
         let pool = smallPool(allocator: counting)
-        #expect(pool.statistics == PagePool.Statistics(
-            chunkCount: 0, reservedBytes: 0, freePageCount: 0,
-            borrowedPageCount: 0, returnedPageCount: 0, largeBlocksInUse: 0))
+        #expect(
+            pool.statistics
+                == PagePool.Statistics(
+                    chunkCount: 0,
+                    reservedBytes: 0,
+                    freePageCount: 0,
+                    borrowedPageCount: 0,
+                    returnedPageCount: 0,
+                    largeBlocksInUse: 0
+                )
+        )
         try withRegion(pool: pool) { region in
             for _ in 0..<20 { _ = try region.allocate(byteCount: 4000, alignment: 8) }
             #expect(region.pageCount == 20)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ShardedHeap
 
 /// Misuse of regions and pools traps with a message that says what went wrong.
@@ -40,7 +41,11 @@ struct RegionTrapTests {
         var result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = try? withRegion { region in try region.allocate(byteCount: 8, alignment: 24) }
         }
-        #expect(standardError(of: result).contains("Region.allocate: alignment must be a power of two from 1 to 65536 (got 24)"))
+        #expect(
+            standardError(of: result).contains(
+                "Region.allocate: alignment must be a power of two from 1 to 65536 (got 24)"
+            )
+        )
         result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = try? withRegion { region in try region.allocate(byteCount: -3, alignment: 8) }
         }
@@ -52,6 +57,8 @@ struct RegionTrapTests {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = PagePool(chunkSize: 1 << 20, pageSize: 3000)
         }
-        #expect(standardError(of: result).contains("PagePool: pageSize must be a power of two from 64 to 65536 (got 3000)"))
+        #expect(
+            standardError(of: result).contains("PagePool: pageSize must be a power of two from 64 to 65536 (got 3000)")
+        )
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ShardedHeap
 
 /// One block claimed by a child task: where, how long, and the seed of its pattern.
@@ -18,7 +19,8 @@ private func claimConcurrently(_ region: SharedRegion, tasks: Int, perTask: Int)
                 var claims: [Claim] = []
                 for index in 0..<perTask {
                     let large = index % 97 == 0
-                    let size = large ? Int.random(in: 5000...20_000, using: &random) : Int.random(in: 0...200, using: &random)
+                    let size =
+                        large ? Int.random(in: 5000...20_000, using: &random) : Int.random(in: 0...200, using: &random)
                     let alignment = 1 << Int.random(in: 0...6, using: &random)
                     let pointer = try! region.allocate(byteCount: size, alignment: alignment)
                     #expect(Int(bitPattern: pointer) % alignment == 0)
