@@ -1,18 +1,20 @@
-/// The key `super`, under which `superEncoder()` and `superDecoder()` store a superclass's value,
-/// and integer keys for coding paths inside arrays.
+/// A key made at run time: `super` for `superEncoder()` and `superDecoder()`, and the indices in
+/// coding paths inside arrays (whose string form is made only when asked for).
 struct ImageCodingKey: CodingKey {
-    let stringValue: String
+    private let name: String?
     let intValue: Int?
 
     init(stringValue: String) {
-        self.stringValue = stringValue
+        self.name = stringValue
         self.intValue = nil
     }
 
     init(intValue: Int) {
-        self.stringValue = String(intValue)
+        self.name = nil
         self.intValue = intValue
     }
+
+    var stringValue: String { name ?? String(intValue ?? 0) }
 
     static let superKey = ImageCodingKey(stringValue: "super")
 }

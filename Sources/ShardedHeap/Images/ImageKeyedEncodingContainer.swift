@@ -10,7 +10,7 @@ struct ImageKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtoc
     @inline(__always)
     private func record(_ key: Key, _ write: () throws(ImageError) -> Int) throws {
         _ = try writer.checkFrame(frame, generation, .keyed)
-        let id = try writer.keyID(key)
+        let id = try writer.keyID(key, position: writer.frames[frame].keys.count)
         writer.add(key: id, offset: try write(), to: frame)
     }
 
@@ -32,7 +32,7 @@ struct ImageKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtoc
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         let depth = try writer.checkFrame(frame, generation, .keyed)
-        let id = try writer.keyID(key)
+        let id = try writer.keyID(key, position: writer.frames[frame].keys.count)
         let offset = try writer.encodeValue(value, depth: depth, key: key)
         writer.add(key: id, offset: offset, to: frame)
     }
@@ -65,7 +65,7 @@ struct ImageKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtoc
     private func openNested(_ kind: ImageWriterFrame.Kind, key: some CodingKey) -> (Int, UInt32) {
         do {
             _ = try writer.checkFrame(frame, generation, .keyed)
-            let id = try writer.keyID(key)
+            let id = try writer.keyID(key, position: writer.frames[frame].keys.count)
             return writer.openNested(kind, in: frame, key: id)
         } catch {
             writer.deferredError = writer.deferredError ?? error

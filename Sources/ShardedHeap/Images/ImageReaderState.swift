@@ -5,15 +5,20 @@
 /// decoded once, so a pass that visits more has found nodes shared between parents (which only
 /// a crafted file has) and stops instead of taking exponential time.
 ///
-/// One thread uses a state, for one pass.
+/// One thread uses a state, for one pass; so its mutable properties are
+/// `@exclusivity(unchecked)` (no access to one of them overlaps another).
 final class ImageReaderState {
     let storage: ImageStorage
     let bytes: ImageBytes
     let keys: ImageKeys
     let maximumDepth: Int
-    var path: [any CodingKey] = []
-    var depth = 0
-    var visits = 0
+    @exclusivity(unchecked) var path: [any CodingKey] = []
+    @exclusivity(unchecked) var depth = 0
+    @exclusivity(unchecked) var visits = 0
+    /// The keyed node whose fields are being decoded and the field expected next: fields are
+    /// usually decoded in the order they were encoded, so the guess saves a scan.
+    @exclusivity(unchecked) var guessNode = -1
+    @exclusivity(unchecked) var guessField = 0
 
     init(storage: ImageStorage, keyTable: Int, maximumDepth: Int) throws(ImageError) {
         self.storage = storage
@@ -50,6 +55,15 @@ final class ImageReaderState {
     /// The index of the field named `name` in `keyed`, or nil.
     @inline(__always)
     func fieldIndex(of name: String, in keyed: ImageKeyedNode) throws(ImageError) -> Int? {
-        try keys.field(named: name, in: keyed)
+        if guessNode == keyed.offset, guessField < keyed.count,
+            ImageKeys.equal(try keys.bytes(ofKey: keyed.keyID(guessField, in: bytes), in: keyed), name)
+        {
+            guessField += 1
+            return guessField - 1
+        }
+        guard let field = try keys.field(named: name, in: keyed) else { return nil }
+        guessNode = keyed.offset
+        guessField = field + 1
+        return field
     }
 }

@@ -110,13 +110,24 @@ extension ImageWriter {
     }
 
     /// The id of `key`, interning it (and writing its string node) on first use.
+    /// - Parameter position: The field's position in its container, for the recent-key cache.
     @inline(__always)
-    func keyID(_ key: some CodingKey) throws(ImageError) -> UInt32 {
+    func keyID(_ key: some CodingKey, position: Int) throws(ImageError) -> UInt32 {
         let name = key.stringValue
-        if let id = keyIDs[name] { return id }
-        let id = UInt32(keyOffsets.count)
-        keyOffsets.append(try writeString(name))
-        keyIDs[name] = id
+        if position < recentKeys.count, recentKeys[position].name == name { return recentKeys[position].id }
+        let id: UInt32
+        if let known = keyIDs[name] {
+            id = known
+        } else {
+            id = UInt32(keyOffsets.count)
+            keyOffsets.append(try writeString(name))
+            keyIDs[name] = id
+        }
+        if position < recentKeys.count {
+            recentKeys[position] = (name, id)
+        } else if position == recentKeys.count && position < 32 {
+            recentKeys.append((name, id))
+        }
         return id
     }
 }

@@ -10,22 +10,29 @@
 /// recurses, and nesting is limited to ``maximumDepth``.
 ///
 /// One thread uses a writer, from start to finish.
+///
+/// The mutable properties are `@exclusivity(unchecked)`: only the one thread copying touches
+/// them, and no access to one of them overlaps another access to it (every access is a single
+/// read, write or append), so the dynamic exclusivity checks would only cost time.
 final class ImageWriter {
-    var buffer: UnsafeMutableRawPointer?
-    var capacity: Int
-    var count: Int
+    @exclusivity(unchecked) var buffer: UnsafeMutableRawPointer?
+    @exclusivity(unchecked) var capacity: Int
+    @exclusivity(unchecked) var count: Int
     let allocator: any Allocator & Sendable
     let maximumDepth: Int
 
-    var keyIDs: [String: UInt32] = [:]
-    var keyOffsets: [Int] = []
+    @exclusivity(unchecked) var keyIDs: [String: UInt32] = [:]
+    @exclusivity(unchecked) var keyOffsets: [Int] = []
+    /// The key last interned at each field position (up to 32), tried before `keyIDs`: records
+    /// of one type name their fields in the same order every time.
+    @exclusivity(unchecked) var recentKeys: [(name: String, id: UInt32)] = []
 
-    var frames: [ImageWriterFrame] = []
-    var freeFrames: [Int] = []
-    var path: [any CodingKey] = []
+    @exclusivity(unchecked) var frames: [ImageWriterFrame] = []
+    @exclusivity(unchecked) var freeFrames: [Int] = []
+    @exclusivity(unchecked) var path: [any CodingKey] = []
     /// An error raised where Codable gives no way to throw (`nestedContainer`); thrown at the next
     /// operation that can.
-    var deferredError: (any Error)?
+    @exclusivity(unchecked) var deferredError: (any Error)?
 
     init(allocator: any Allocator & Sendable, initialCapacity: Int, maximumDepth: Int) throws(ImageError) {
         self.allocator = allocator
