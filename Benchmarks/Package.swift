@@ -11,7 +11,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     dependencies: [
         .package(path: ".."),
-        .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         // Raw mimalloc through dlopen (never linked: linking replaces malloc process-wide),
@@ -36,13 +36,13 @@ let package = Package(
             name: "ShardedHeapBenchmarks",
             dependencies: [
                 "CAllocBench",
-                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "ShardedHeap", package: library),
                 .product(name: "ShardedHeapStats", package: library),
             ],
             path: "Benchmarks/ShardedHeapBenchmarks",
             swiftSettings: [.swiftLanguageMode(.v6)],
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ]
 )
