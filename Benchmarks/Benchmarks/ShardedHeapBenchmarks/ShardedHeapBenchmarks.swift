@@ -55,6 +55,7 @@ func onShard(_ benchmark: Benchmark, _ body: @escaping @Sendable (ShardAllocator
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = configuration
+    regionBenchmarks()
 
     Benchmark("ShardAllocator.pair.64B.x10k") { benchmark in
         await onShard(benchmark) { allocator, _ in

@@ -29,7 +29,7 @@ struct Compare {
         let ops = OpCounts(scale: scale)
 
         if let id = option("--child") {
-            guard let c = allCases(regions: true).first(where: { $0.id == id }) else {
+            guard let c = allCases().first(where: { $0.id == id }) else {
                 fatalError("compare: unknown case \(id)")
             }
             let nanoseconds = await runChild(c, ops: ops)
@@ -45,7 +45,7 @@ struct Compare {
             print("usage: compare [--quick] [--reps N] [--scale X] [--filter TEXT] [--output DIR] [--no-write]")
             return
         }
-        var cases = allCases(regions: false)
+        var cases = allCases()
         if let filter { cases = cases.filter { $0.id.contains(filter) } }
         for preload in [Preload.jemalloc, .tcmalloc, .mimalloc] where !preload.isInstalled {
             print("note: \(preload.rawValue) is not installed; its rows are skipped"

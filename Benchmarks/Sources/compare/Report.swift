@@ -181,14 +181,21 @@ struct Report {
     }
 
     func textTable() -> String {
-        var lines = [String(format: "%-18@ %-24@ %10@ %20@ %9@ %10@", "scenario", "allocator", "ns/op", "runs min-max", "ratio", "peak RSS")]
+        func pad(_ s: String, _ width: Int, left: Bool = false) -> String {
+            let fill = String(repeating: " ", count: max(0, width - s.count))
+            return left ? s + fill : fill + s
+        }
+        func line(_ f: [String]) -> String {
+            pad(f[0], 18, left: true) + " " + pad(f[1], 24, left: true) + pad(f[2], 10) + pad(f[3], 20) + pad(f[4], 9)
+                + pad(f[5], 11)
+        }
+        var lines = [line(["scenario", "allocator", "ns/op", "runs min-max", "ratio", "peak RSS"])]
         for row in rows {
             let ratio = row.isBaseline ? "base" : row.ratioToBaseline.map { Report.format($0, 2) + "x" } ?? "-"
             let spread = "\(Report.format(row.nsPerOpRuns.min()!))-\(Report.format(row.nsPerOpRuns.max()!))"
             lines.append(
-                String(format: "%-18@ %-24@ %10@ %20@ %9@ %10@", row.scenario, row.allocator,
-                       Report.format(row.nsPerOpMedian), spread, ratio,
-                       Report.format(Double(row.peakRSSKiBMedian) / 1024) + " MiB"))
+                line([row.scenario, row.allocator, Report.format(row.nsPerOpMedian), spread, ratio,
+                      Report.format(Double(row.peakRSSKiBMedian) / 1024) + " MiB"]))
         }
         return lines.joined(separator: "\n")
     }

@@ -236,3 +236,23 @@ func mimallocBoxChurn(_ streams: RandomStreams, ops: Int) -> Double {
 func nodeChurn(_ streams: RandomStreams, ops: Int) -> Double {
     objectChurn(streams, ops: ops) { Node($0) }
 }
+
+/// Request-scoped work in a `Region`: one region per request, closed (everything freed at once)
+/// when the request ends. Runs on a shard thread, so pages come from the shard's pool.
+@inline(never)
+func regionRequests(_ streams: RandomStreams, objects: Int, perRequest: Int) -> Double {
+    let sizes = streams.sizes
+    let mask = RandomStreams.mask
+    let slots = UnsafeMutablePointer<UnsafeMutableRawPointer>.allocate(capacity: perRequest)
+    defer { slots.deallocate() }
+    let rounds = objects / perRequest
+    let start = cab_now_ns()
+    for r in 0..<rounds {
+        let base = r &* perRequest
+        withRegion { region in
+            for k in 0..<perRequest { slots[k] = try! region.allocate(byteCount: sizes[(base &+ k) & mask]) }
+            cab_escape(slots)
+        }
+    }
+    return elapsedPerOp(start, cab_now_ns(), rounds * perRequest)
+}
