@@ -1,3 +1,5 @@
+// The ownership audit exists in debug builds only (release builds compile none of it).
+#if DEBUG
 import Foundation
 import Testing
 @testable import ShardedHeap
@@ -66,3 +68,4 @@ struct HopSafetyTests {
         await heap.shutdown()
     }
 }
+#endif

@@ -15,7 +15,7 @@ extension OffHeapArray: RandomAccessCollection, MutableCollection {
     @inlinable
     public subscript(position: Int) -> Element {
         get {
-            precondition(
+            require(
                 UInt(bitPattern: position) < UInt(bitPattern: count),
                 "OffHeapArray: index \(position) out of range 0..<\(count)"
             )
@@ -23,7 +23,7 @@ extension OffHeapArray: RandomAccessCollection, MutableCollection {
             return base.unsafelyUnwrapped[position]
         }
         set {
-            precondition(
+            require(
                 UInt(bitPattern: position) < UInt(bitPattern: count),
                 "OffHeapArray: index \(position) out of range 0..<\(count)"
             )

@@ -36,7 +36,7 @@ extension OffHeapArray {
     /// - Precondition: `0 <= index <= count`.
     /// - Complexity: O(`count - index`).
     public func insert(_ element: Element, at index: Int) {
-        precondition(index >= 0 && index <= count, "OffHeapArray: insertion index \(index) out of range 0...\(count)")
+        require(index >= 0 && index <= count, "OffHeapArray: insertion index \(index) out of range 0...\(count)")
         if count == capacity { grow(toAtLeast: count + 1) }
         let start = base.unsafelyUnwrapped + index
         // Safe: the storage has room for one more; the moved range stays inside it.
@@ -51,7 +51,7 @@ extension OffHeapArray {
     /// - Complexity: O(`count - index`).
     @discardableResult
     public func remove(at index: Int) -> Element {
-        precondition(index >= 0 && index < count, "OffHeapArray: index \(index) out of range 0..<\(count)")
+        require(index >= 0 && index < count, "OffHeapArray: index \(index) out of range 0..<\(count)")
         let start = base.unsafelyUnwrapped + index
         // Safe: `index` is initialised; the moved range stays inside the initialised elements.
         let removed = start.move()
@@ -66,7 +66,7 @@ extension OffHeapArray {
     /// - Complexity: O(1).
     @discardableResult
     public func removeLast() -> Element {
-        precondition(count > 0, "OffHeapArray: removeLast() on an empty array")
+        require(count > 0, "OffHeapArray: removeLast() on an empty array")
         count -= 1
         // Safe: the element at the old last index is initialised.
         return (base.unsafelyUnwrapped + count).move()

@@ -52,7 +52,7 @@ public final class OffHeapArray<Element: BitwiseCopyable> {
     /// - Precondition: `capacity >= 0`. Running out of memory is a fatal error.
     /// - Complexity: O(1).
     public init(allocator: any Allocator = MimallocAllocator(), capacity: Int = 0) {
-        precondition(capacity >= 0, "OffHeapArray: capacity must not be negative (got \(capacity))")
+        require(capacity >= 0, "OffHeapArray: capacity must not be negative (got \(capacity))")
         self.allocator = allocator
         if capacity > 0 { resizeStorage(to: capacity) }
     }
@@ -111,9 +111,9 @@ public final class OffHeapArray<Element: BitwiseCopyable> {
 
     /// Moves the storage to exactly `newCapacity` elements (at least `count`), keeping the elements.
     func resizeStorage(to newCapacity: Int) {
-        precondition(newCapacity >= count, "OffHeapArray: capacity \(newCapacity) is below the count \(count)")
+        require(newCapacity >= count, "OffHeapArray: capacity \(newCapacity) is below the count \(count)")
         let (byteCount, overflow) = newCapacity.multipliedReportingOverflow(by: MemoryLayout<Element>.stride)
-        precondition(!overflow, "OffHeapArray: a capacity of \(newCapacity) elements overflows the byte count")
+        require(!overflow, "OffHeapArray: a capacity of \(newCapacity) elements overflows the byte count")
         let raw: UnsafeMutableRawPointer
         do {
             if let base {

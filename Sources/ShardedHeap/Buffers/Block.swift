@@ -30,8 +30,8 @@ extension Block {
     /// Checks a request and traps with a message naming the bad value.
     @inline(__always)
     static func checkRequest(byteCount: Int, alignment: Int, caller: StaticString) {
-        precondition(byteCount >= 0, "\(caller): byteCount must not be negative (got \(byteCount))")
-        precondition(
+        require(byteCount >= 0, "\(caller): byteCount must not be negative (got \(byteCount))")
+        require(
             alignment > 0 && alignment & (alignment - 1) == 0 && alignment <= maximumAlignment,
             "\(caller): alignment must be a power of two from 1 to \(maximumAlignment) (got \(alignment))"
         )

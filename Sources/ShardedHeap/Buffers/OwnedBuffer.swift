@@ -77,7 +77,7 @@ public final class OwnedBuffer {
         if let shard = allocator as? ShardAllocator {
             made = shard.allocateBlock(byteCount: byteCount, alignment: alignment)
         } else {
-            precondition(
+            require(
                 allocator.freesIndividually,
                 "OwnedBuffer: \(A.self) does not free blocks individually, so a buffer cannot own memory from it"
             )

@@ -72,7 +72,7 @@ public struct UniqueBuffer: ~Copyable {
         if let shard = allocator as? ShardAllocator {
             made = shard.allocateBlock(byteCount: byteCount, alignment: alignment)
         } else {
-            precondition(
+            require(
                 allocator.freesIndividually,
                 "UniqueBuffer: \(A.self) does not free blocks individually, so a buffer cannot own memory from it"
             )

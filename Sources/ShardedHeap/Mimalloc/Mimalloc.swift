@@ -146,7 +146,7 @@ enum Mimalloc {
     /// another allocator does not redirect it.
     enum Glibc {
         static let isLoaded: Bool = {
-            precondition(cmi_libc_load() == 0, "ShardedHeap: cannot find glibc's __libc_malloc family in libc.so.6")
+            require(cmi_libc_load() == 0, "ShardedHeap: cannot find glibc's __libc_malloc family in libc.so.6")
             return true
         }()
 

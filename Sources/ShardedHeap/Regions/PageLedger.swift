@@ -27,7 +27,7 @@ struct PageLedger: ~Copyable {
     }
 
     init(pool: PagePool) {
-        precondition(
+        require(
             !pool.isShardPool || pool.pageSize == PagePool.shared.pageSize,
             "PageLedger: a shard's pool must use the shared pool's page size"
         )

@@ -80,11 +80,11 @@ public final class PagePool {
     }
 
     init(chunkSize: Int, pageSize: Int, allocator: any Allocator & Sendable, ownerSlot: UnsafeMutableRawPointer?) {
-        precondition(
+        require(
             pageSize >= 64 && pageSize <= Block.maximumAlignment && pageSize & (pageSize - 1) == 0,
             "PagePool: pageSize must be a power of two from 64 to \(Block.maximumAlignment) (got \(pageSize))"
         )
-        precondition(
+        require(
             chunkSize >= pageSize && chunkSize % pageSize == 0,
             "PagePool: chunkSize must be a positive multiple of pageSize \(pageSize) (got \(chunkSize))"
         )
@@ -143,7 +143,7 @@ public final class PagePool {
         if ownerSlot == nil {
             return lock.withLock { _ in takeUnlocked() }
         }
-        precondition(
+        require(
             ownerSlot == Mimalloc.currentShardSlot,
             "PagePool: a shard's pool lends pages only on its shard's thread"
         )
@@ -217,7 +217,7 @@ public final class PagePool {
         if ownerSlot == nil {
             return lock.withLock { _ in trimUnlocked() }
         }
-        precondition(
+        require(
             ownerSlot == Mimalloc.currentShardSlot,
             "PagePool.trim(): a shard's pool may be trimmed only on its shard's thread; use ShardedHeap.trimPagePools()"
         )

@@ -21,12 +21,12 @@ struct RawList<Element: BitwiseCopyable>: ~Copyable {
 
     subscript(index: Int) -> Element {
         get {
-            precondition(index >= 0 && index < count, "RawList: index \(index) out of range 0..<\(count)")
+            require(index >= 0 && index < count, "RawList: index \(index) out of range 0..<\(count)")
             // Safe: `index` is within the initialised prefix.
             return base.unsafelyUnwrapped[index]
         }
         set {
-            precondition(index >= 0 && index < count, "RawList: index \(index) out of range 0..<\(count)")
+            require(index >= 0 && index < count, "RawList: index \(index) out of range 0..<\(count)")
             // Safe: as above; elements are trivial, so assignment needs no deinitialisation.
             base.unsafelyUnwrapped[index] = newValue
         }
@@ -63,7 +63,7 @@ struct RawList<Element: BitwiseCopyable>: ~Copyable {
     }
 
     mutating func removeLast() -> Element {
-        precondition(count > 0, "RawList: removeLast() on an empty list")
+        require(count > 0, "RawList: removeLast() on an empty list")
         count -= 1
         // Safe: the element at `count` was initialised; trivial types need no deinitialisation.
         return base.unsafelyUnwrapped[count]

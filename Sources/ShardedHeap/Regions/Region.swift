@@ -158,7 +158,7 @@ public final class Region: Allocator {
 
     @inline(__always)
     func checkOpen(_ caller: StaticString) {
-        precondition(!isClosed, "\(caller): the region is closed; allocating from a closed region is not allowed")
+        require(!isClosed, "\(caller): the region is closed; allocating from a closed region is not allowed")
     }
 
     /// Resizes a block of this region, keeping its first bytes.
@@ -201,7 +201,7 @@ public final class Region: Allocator {
         } else {
             let pageStart = start & ~(pageSize - 1)
             #if DEBUG
-            precondition(holdsPage(pageStart), "Region.reallocate: the pointer was not allocated by this region")
+            require(holdsPage(pageStart), "Region.reallocate: the pointer was not allocated by this region")
             #endif
             // In the current page only the used part is copied; in an older page, up to its end.
             available = (pageStart &+ pageSize == limit ? cursor : pageStart + pageSize) - start

@@ -175,7 +175,7 @@ public final class SharedRegion: Allocator {
         // In a fresh page the block starts `padded` bytes in, and must end before the page end.
         let fitsPage = padded < pageSize && size < pageSize - padded
         let address = try state.withLock { (state) throws(AllocationError) -> UInt in
-            precondition(
+            require(
                 !state.isClosed,
                 "SharedRegion.allocate: the region is closed; allocating from a closed region is not allowed"
             )
@@ -223,7 +223,7 @@ public final class SharedRegion: Allocator {
         Block.checkRequest(byteCount: byteCount, alignment: alignment, caller: "SharedRegion.reallocate")
         let size = UInt(Swift.max(byteCount, 1))
         let large = try state.withLock { (state) throws(AllocationError) -> UInt in
-            precondition(
+            require(
                 !state.isClosed,
                 "SharedRegion.reallocate: the region is closed; allocating from a closed region is not allowed"
             )

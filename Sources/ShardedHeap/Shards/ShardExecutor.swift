@@ -99,7 +99,7 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
     }
 
     func checkIsolated() {
-        precondition(isCurrentThread, "ShardedHeap: expected to run on the thread of shard \(slot.index)")
+        require(isCurrentThread, "ShardedHeap: expected to run on the thread of shard \(slot.index)")
     }
 
     // MARK: Submitting work
@@ -197,7 +197,7 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
             context.executor.threadMain(withHeap: context.withHeap)
             return nil
         }, context)
-        precondition(result == 0, "ShardedHeap: cannot start the thread of shard \(slot.index) (pthread_create: \(result))")
+        require(result == 0, "ShardedHeap: cannot start the thread of shard \(slot.index) (pthread_create: \(result))")
         pthread_detach(handle)
         thread = handle
     }

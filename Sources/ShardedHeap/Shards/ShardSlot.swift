@@ -84,7 +84,7 @@ final class ShardSlot: Sendable {
     }
 
     func attach(_ executor: ShardExecutor) {
-        precondition(self.executor == nil, "a shard slot is attached once")
+        require(self.executor == nil, "a shard slot is attached once")
         self.executor = executor
     }
 

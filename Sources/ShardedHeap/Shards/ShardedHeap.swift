@@ -86,17 +86,17 @@ public final class ShardedHeap: Sendable {
     ) throws(ShardedHeapError) {
         ShardedHeap.checkShape(shardCount: shardCount, idleCollectDelay: idleCollectDelay)
         if let memoryLimitPerShard {
-            precondition(
+            require(
                 memoryLimitPerShard > 0,
                 "ShardedHeap: memoryLimitPerShard must be positive (got \(memoryLimitPerShard))"
             )
         }
         for (shard, limit) in memoryLimitOverrides.sorted(by: { $0.key < $1.key }) {
-            precondition(
+            require(
                 shard >= 0 && shard < shardCount,
                 "ShardedHeap: memoryLimitOverrides names shard \(shard), outside 0..<\(shardCount)"
             )
-            precondition(limit > 0, "ShardedHeap: the memory limit of shard \(shard) must be positive (got \(limit))")
+            require(limit > 0, "ShardedHeap: the memory limit of shard \(shard) must be positive (got \(limit))")
         }
         var arenas: [Mimalloc.Arena?] = []
         for shard in 0..<shardCount {
@@ -114,8 +114,8 @@ public final class ShardedHeap: Sendable {
     }
 
     private static func checkShape(shardCount: Int, idleCollectDelay: Duration) {
-        precondition(shardCount >= 1, "ShardedHeap: shardCount must be at least 1 (got \(shardCount))")
-        precondition(
+        require(shardCount >= 1, "ShardedHeap: shardCount must be at least 1 (got \(shardCount))")
+        require(
             idleCollectDelay >= .milliseconds(1),
             "ShardedHeap: idleCollectDelay must be at least 1 ms (got \(idleCollectDelay))"
         )
@@ -164,7 +164,7 @@ public final class ShardedHeap: Sendable {
     }
 
     func executor(at index: Int) -> ShardExecutor {
-        precondition(
+        require(
             index >= 0 && index < executors.count,
             "ShardedHeap: shard index \(index) is out of range 0..<\(executors.count)"
         )
