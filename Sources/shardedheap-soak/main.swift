@@ -1,7 +1,7 @@
 // shardedheap-soak: a long-running check that memory is never lost or corrupted under load.
 //
-// Worker tasks on every shard allocate buffers of random sizes (OwnedBuffer, UniqueBuffer and raw
-// Allocator pointers), fill them with a pattern derived from a serial number, resize some, and
+// Worker tasks on every shard allocate buffers of random sizes (OwnedBuffer, UniqueBuffer, raw
+// Allocator pointers and regions), fill them with a pattern derived from a serial number, resize some, and
 // either free them at once or hand them to consumer tasks that verify and free them on other
 // threads. Every few seconds a second, short-lived heap is created, used, and shut down while
 // some of its buffers are still alive; those buffers are verified after the shutdown and then
@@ -112,7 +112,24 @@ func workerRound(
     for step in 0..<64 {
         let serial = serialBase &+ UInt64(step)
         let size = generator.size()
-        switch generator.next() % 4 {
+        switch generator.next() % 5 {
+        case 4:
+            // A region: many blocks, one await in the middle (the task may change threads and
+            // the region then takes pages from the shared pool), all freed at close.
+            let blocks = 1 + Int(generator.next() % 32)
+            let regionSize = min(size, 8192)
+            await withRegion { region in
+                var pointers: [UnsafeMutableRawPointer] = []
+                for block in 0..<blocks {
+                    if block == blocks / 2 { await Task.yield() }
+                    let pointer = try! region.allocate(byteCount: regionSize, alignment: 8)
+                    stamp(UnsafeMutableRawBufferPointer(start: pointer, count: regionSize), serial: serial &+ UInt64(block))
+                    pointers.append(pointer)
+                }
+                for (block, pointer) in pointers.enumerated() {
+                    tally.check(holdsStamp(UnsafeRawBufferPointer(start: pointer, count: regionSize), serial: serial &+ UInt64(block)))
+                }
+            }
         case 0:
             var unique = alloc.makeUniqueBuffer(byteCount: size)
             unique.withUnsafeMutableBytes { stamp($0, serial: serial) }
