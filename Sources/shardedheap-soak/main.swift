@@ -123,11 +123,19 @@ func workerRound(
                 for block in 0..<blocks {
                     if block == blocks / 2 { await Task.yield() }
                     let pointer = try! region.allocate(byteCount: regionSize, alignment: 8)
-                    stamp(UnsafeMutableRawBufferPointer(start: pointer, count: regionSize), serial: serial &+ UInt64(block))
+                    stamp(
+                        UnsafeMutableRawBufferPointer(start: pointer, count: regionSize),
+                        serial: serial &+ UInt64(block)
+                    )
                     pointers.append(pointer)
                 }
                 for (block, pointer) in pointers.enumerated() {
-                    tally.check(holdsStamp(UnsafeRawBufferPointer(start: pointer, count: regionSize), serial: serial &+ UInt64(block)))
+                    tally.check(
+                        holdsStamp(
+                            UnsafeRawBufferPointer(start: pointer, count: regionSize),
+                            serial: serial &+ UInt64(block)
+                        )
+                    )
                 }
             }
         case 0:
@@ -172,7 +180,9 @@ let tally = Tally()
 let clock = ContinuousClock()
 let deadline = clock.now + .seconds(options.seconds)
 let warmUpEnd = clock.now + .seconds(max(1, options.seconds / 5))
-print("soak: \(options.seconds) s, \(options.workers) workers, \(heap.shardCount) shards, RSS slack \(rssSlackBytes >> 20) MiB")
+print(
+    "soak: \(options.seconds) s, \(options.workers) workers, \(heap.shardCount) shards, RSS slack \(rssSlackBytes >> 20) MiB"
+)
 
 let (stream, outbox) = AsyncStream.makeStream(of: Stamped.self, bufferingPolicy: .bufferingNewest(10_000))
 let consumers = (0..<2).map { _ in
@@ -262,7 +272,8 @@ print(
     (growth \(rssGrowth >> 20) MiB, slack \(rssSlackBytes >> 20) MiB)
     """
 )
-let passed = corrupt == 0 && leaked == 0 && ephemeralLeaks.load(ordering: .relaxed) == 0
+let passed =
+    corrupt == 0 && leaked == 0 && ephemeralLeaks.load(ordering: .relaxed) == 0
     && ephemeralRounds.load(ordering: .relaxed) > 0 && rssGrowth <= rssSlackBytes
 print(passed ? "soak: 1 passed, 0 failed" : "soak: 0 passed, 1 failed")
 exit(passed ? 0 : 1)

@@ -1,5 +1,6 @@
 import Synchronization
 import Testing
+
 @testable import ShardedHeap
 
 /// Counts calls and checks that frees receive exactly the pointers allocate returned.
@@ -14,7 +15,11 @@ final class RecordingAllocator: Allocator, Sendable {
         return pointer
     }
 
-    func reallocate(_ pointer: UnsafeMutableRawPointer, byteCount: Int, alignment: Int) throws(AllocationError) -> UnsafeMutableRawPointer {
+    func reallocate(
+        _ pointer: UnsafeMutableRawPointer,
+        byteCount: Int,
+        alignment: Int
+    ) throws(AllocationError) -> UnsafeMutableRawPointer {
         let moved = try MimallocAllocator().reallocate(pointer, byteCount: byteCount, alignment: alignment)
         live.withLock {
             $0.remove(UInt(bitPattern: pointer))
@@ -39,7 +44,11 @@ struct NonFreeingAllocator: Allocator, Sendable {
     func allocate(byteCount: Int, alignment: Int) throws(AllocationError) -> UnsafeMutableRawPointer {
         try MimallocAllocator().allocate(byteCount: byteCount, alignment: alignment)
     }
-    func reallocate(_ pointer: UnsafeMutableRawPointer, byteCount: Int, alignment: Int) throws(AllocationError) -> UnsafeMutableRawPointer {
+    func reallocate(
+        _ pointer: UnsafeMutableRawPointer,
+        byteCount: Int,
+        alignment: Int
+    ) throws(AllocationError) -> UnsafeMutableRawPointer {
         try MimallocAllocator().reallocate(pointer, byteCount: byteCount, alignment: alignment)
     }
     func deallocate(_ pointer: UnsafeMutableRawPointer) {}
@@ -64,8 +73,10 @@ struct AllocatorTests {
         allocator.deallocate(empty)
     }
 
-    @Test("MimallocAllocator and SystemAllocator allocate, reallocate and free, aligned to 4096",
-          arguments: [1, 8, 16, 64, 4096])
+    @Test(
+        "MimallocAllocator and SystemAllocator allocate, reallocate and free, aligned to 4096",
+        arguments: [1, 8, 16, 64, 4096]
+    )
     func plainAllocators(alignment: Int) throws {
         try exercise(MimallocAllocator(), alignment: alignment)
         try exercise(SystemAllocator(), alignment: alignment)
@@ -74,8 +85,10 @@ struct AllocatorTests {
     }
 
     // See ProcessAllocatorTests: mi_is_in_heap_region does not see sanitizer-placed memory.
-    @Test("SystemAllocator memory is glibc's, MimallocAllocator memory is mimalloc's",
-          .disabled(if: runningUnderSanitizer))
+    @Test(
+        "SystemAllocator memory is glibc's, MimallocAllocator memory is mimalloc's",
+        .disabled(if: runningUnderSanitizer)
+    )
     func whoseMemory() throws {
         let system = try SystemAllocator().allocate(byteCount: 64, alignment: 16)
         let mimalloc = try MimallocAllocator().allocate(byteCount: 64, alignment: 16)
@@ -85,8 +98,10 @@ struct AllocatorTests {
         MimallocAllocator().deallocate(mimalloc)
     }
 
-    @Test("The shard allocator's raw pointers are aligned, counted, and freed from any thread",
-          arguments: [1, 16, 32, 4096, 65536])
+    @Test(
+        "The shard allocator's raw pointers are aligned, counted, and freed from any thread",
+        arguments: [1, 16, 32, 4096, 65536]
+    )
     func shardAllocatorRaw(alignment: Int) async throws {
         let heap = ShardedHeap(shardCount: 2)
         let pointers = try await withShardedAllocation(heap: heap, shard: 1) { alloc throws(AllocationError) in
@@ -163,6 +178,8 @@ struct AllocatorTests {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = OwnedBuffer(byteCount: 8, allocator: NonFreeingAllocator())
         }
-        #expect(standardError(of: result).contains("OwnedBuffer: NonFreeingAllocator does not free blocks individually"))
+        #expect(
+            standardError(of: result).contains("OwnedBuffer: NonFreeingAllocator does not free blocks individually")
+        )
     }
 }

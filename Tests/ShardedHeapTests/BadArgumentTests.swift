@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ShardedHeap
 
 /// Programmer errors trap with a message that names the bad value.
@@ -27,7 +28,11 @@ struct BadArgumentTests {
                 _ = alloc.makeUniqueBuffer(byteCount: -2)
             }
         }
-        #expect(standardError(of: result).contains("ShardAllocator.makeUniqueBuffer: byteCount must not be negative (got -2)"))
+        #expect(
+            standardError(of: result).contains(
+                "ShardAllocator.makeUniqueBuffer: byteCount must not be negative (got -2)"
+            )
+        )
     }
 
     @Test("Alignments of 0, 48 and -16 trap too")
@@ -52,7 +57,11 @@ struct BadArgumentTests {
             unique.resize(to: 16)
             _ = UniqueBuffer(byteCount: 8, alignment: 1 << 20)
         }
-        #expect(standardError(of: result).contains("UniqueBuffer: alignment must be a power of two from 1 to 65536 (got 1048576)"))
+        #expect(
+            standardError(of: result).contains(
+                "UniqueBuffer: alignment must be a power of two from 1 to 65536 (got 1048576)"
+            )
+        )
     }
 
     @Test("Resizing to a negative count traps, naming it")

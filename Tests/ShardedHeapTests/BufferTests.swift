@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ShardedHeap
 
 @Suite("OwnedBuffer and UniqueBuffer")
@@ -131,7 +132,11 @@ struct BufferTests {
             for parcel in parcels[0..<2] {
                 group.addTask {
                     await withShardedAllocation(heap: heap, shard: 1) { _ in
-                        #expect(parcel.value!.allSatisfy { buffer in buffer.withUnsafeBytes { holdsPattern($0, seed: 0) || holdsPattern($0, seed: 1) } })
+                        #expect(
+                            parcel.value!.allSatisfy { buffer in
+                                buffer.withUnsafeBytes { holdsPattern($0, seed: 0) || holdsPattern($0, seed: 1) }
+                            }
+                        )
                         parcel.drop()
                     }
                 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ShardedHeap
 
 /// Every public entry point of the core with each bad argument it can get. Programmer errors trap
@@ -27,11 +28,14 @@ enum BadCall: String, Codable, CaseIterable, CustomTestStringConvertible {
         case .uniqueResizeNegative: "UniqueBuffer.resize(to:): byteCount must not be negative (got -2)"
         case .makeBufferNegative: "ShardAllocator.makeBuffer: byteCount must not be negative (got -3)"
         case .makeBufferIntMax: "out of memory allocating 9223372036854775807 bytes"
-        case .makeUniqueBufferAlignment: "ShardAllocator.makeUniqueBuffer: alignment must be a power of two from 1 to 65536 (got 12)"
+        case .makeUniqueBufferAlignment:
+            "ShardAllocator.makeUniqueBuffer: alignment must be a power of two from 1 to 65536 (got 12)"
         case .tryMakeBufferNegative: "ShardAllocator.makeBuffer: byteCount must not be negative (got -5)"
         case .mimallocAllocateNegative: "MimallocAllocator.allocate: byteCount must not be negative (got -4)"
-        case .systemAllocateAlignment: "SystemAllocator.allocate: alignment must be a power of two from 1 to 65536 (got 6)"
-        case .shardAllocateAlignment: "ShardAllocator.allocate: alignment must be a power of two from 1 to 65536 (got 24)"
+        case .systemAllocateAlignment:
+            "SystemAllocator.allocate: alignment must be a power of two from 1 to 65536 (got 6)"
+        case .shardAllocateAlignment:
+            "ShardAllocator.allocate: alignment must be a power of two from 1 to 65536 (got 24)"
         case .mimallocReallocateNegative: "MimallocAllocator.reallocate: byteCount must not be negative (got -1)"
         case .executorOutOfRange: "shard index 2 is out of range 0..<2"
         case .countersOutOfRange: "shard index -1 is out of range 0..<2"

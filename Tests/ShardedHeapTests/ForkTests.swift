@@ -1,5 +1,6 @@
 import Glibc
 import Testing
+
 @testable import ShardedHeap
 
 /// After `fork`, the child has no shard threads. These tests fork the test process and check, in
@@ -35,10 +36,12 @@ struct ForkTests {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { return 15 }
         let writeEnd = fds[1]
-        heap.executors[0].submit(.call {
-            var byte: UInt8 = heap.currentShardIndex == nil ? 1 : 2
-            _ = write(writeEnd, &byte, 1)
-        })
+        heap.executors[0].submit(
+            .call {
+                var byte: UInt8 = heap.currentShardIndex == nil ? 1 : 2
+                _ = write(writeEnd, &byte, 1)
+            }
+        )
         var poller = pollfd(fd: fds[0], events: Int16(POLLIN), revents: 0)
         guard poll(&poller, 1, 5000) == 1 else { return 16 }  // hung
         var byte: UInt8 = 0

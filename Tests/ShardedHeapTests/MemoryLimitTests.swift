@@ -1,5 +1,6 @@
 import Glibc
 import Testing
+
 @testable import ShardedHeap
 
 @Suite("Per-shard memory limits")
@@ -8,7 +9,11 @@ struct MemoryLimitTests {
 
     @Test("A capped shard throws limitExceeded at its cap; other shards keep working; freeing makes room")
     func capIsEnforced() async throws {
-        let heap = try ShardedHeap(shardCount: 2, memoryLimitPerShard: nil, memoryLimitOverrides: [0: MemoryLimitTests.limit])
+        let heap = try ShardedHeap(
+            shardCount: 2,
+            memoryLimitPerShard: nil,
+            memoryLimitOverrides: [0: MemoryLimitTests.limit]
+        )
         #expect(heap.memoryLimit(ofShard: 0) == MemoryLimitTests.limit)
         #expect(heap.memoryLimit(ofShard: 1) == nil)
         let chunk = 1 << 20
@@ -29,7 +34,9 @@ struct MemoryLimitTests {
         }
         #expect(error == .limitExceeded(shard: 0, limit: MemoryLimitTests.limit, requested: chunk))
         #expect(held.count >= 16 && held.count <= 32, "held \(held.count) MiB under a 32 MiB cap")
-        #expect(held.enumerated().allSatisfy { index, buffer in buffer.withUnsafeBytes { holdsPattern($0, seed: index) } })
+        #expect(
+            held.enumerated().allSatisfy { index, buffer in buffer.withUnsafeBytes { holdsPattern($0, seed: index) } }
+        )
 
         // The raw Allocator API reports the same.
         let rawError = await withShardedAllocation(heap: heap, shard: 0) { alloc -> AllocationError? in
@@ -69,7 +76,11 @@ struct MemoryLimitTests {
                 for _ in 0..<64 { held.append(alloc.makeBuffer(byteCount: 1 << 20)) }
             }
         }
-        #expect(standardError(of: result).contains("ShardedHeap: shard 0 would exceed its memory limit of 33554432 bytes allocating 1048576 bytes"))
+        #expect(
+            standardError(of: result).contains(
+                "ShardedHeap: shard 0 would exceed its memory limit of 33554432 bytes allocating 1048576 bytes"
+            )
+        )
     }
 
     @Test("Past mimalloc's 64 arenas, creating a capped heap throws arenaUnavailable")

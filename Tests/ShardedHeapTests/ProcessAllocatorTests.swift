@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ShardedHeap
 
 @Suite("The process allocator stays glibc's")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ShardedHeap
 
 struct ScopeFailure: Error, Equatable {
@@ -29,7 +30,8 @@ struct ScopeTests {
                 return .success(
                     try await withShardedAllocation(heap: heap) { _ throws(ScopeFailure) -> Int in
                         throw ScopeFailure(code: 42)
-                    })
+                    }
+                )
             } catch {
                 return .failure(error)
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ShardedHeap
 
 @Suite("Shard threads: start, idle, collect, shutdown")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ShardedHeap
 
 /// Resident set size of this process, from /proc/self/statm.

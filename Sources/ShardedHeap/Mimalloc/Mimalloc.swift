@@ -77,7 +77,11 @@ enum Mimalloc {
 
     /// Resizes a block of the calling thread's default heap (or any mimalloc block: the new block
     /// comes from the calling thread's default heap when it moves).
-    static func reallocate(_ pointer: UnsafeMutableRawPointer, byteCount: Int, alignment: Int) -> UnsafeMutableRawPointer? {
+    static func reallocate(
+        _ pointer: UnsafeMutableRawPointer,
+        byteCount: Int,
+        alignment: Int
+    ) -> UnsafeMutableRawPointer? {
         cmi_realloc_aligned(pointer, byteCount, max(alignment, 1))
     }
 

@@ -32,7 +32,8 @@ public func withShardedAllocation<Result, Failure: Error>(
     let allocator = ShardAllocator(heap: heap, shardIndex: shard ?? heap.nextShardIndex())
     let executor = heap.executor(at: allocator.shardIndex)
     // `withValue` rethrows untyped errors, so the typed error travels inside a `Result`.
-    let outcome = await ShardAllocator.$binding.withValue(allocator) { () async -> sending Swift.Result<Result, Failure> in
+    let outcome = await ShardAllocator.$binding.withValue(allocator) {
+        () async -> sending Swift.Result<Result, Failure> in
         await withTaskExecutorPreference(executor) { () async -> sending Swift.Result<Result, Failure> in
             do throws(Failure) {
                 return .success(try await body(allocator))

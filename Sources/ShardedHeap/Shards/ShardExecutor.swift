@@ -1,7 +1,8 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Synchronization
 
 /// One shard's dedicated thread: a `TaskExecutor` and `SerialExecutor` whose thread owns the
 /// shard's mimalloc heap.
@@ -191,12 +192,17 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
         state = withHeap ? .running : .retired
         let context = Unmanaged.passRetained(ThreadContext(executor: self, withHeap: withHeap)).toOpaque()
         var handle = pthread_t()
-        let result = pthread_create(&handle, nil, { argument in
-            // Safe: `argument` is the context retained just above, released here exactly once.
-            let context = Unmanaged<ThreadContext>.fromOpaque(argument!).takeRetainedValue()
-            context.executor.threadMain(withHeap: context.withHeap)
-            return nil
-        }, context)
+        let result = pthread_create(
+            &handle,
+            nil,
+            { argument in
+                // Safe: `argument` is the context retained just above, released here exactly once.
+                let context = Unmanaged<ThreadContext>.fromOpaque(argument!).takeRetainedValue()
+                context.executor.threadMain(withHeap: context.withHeap)
+                return nil
+            },
+            context
+        )
         require(result == 0, "ShardedHeap: cannot start the thread of shard \(slot.index) (pthread_create: \(result))")
         pthread_detach(handle)
         thread = handle

@@ -1,7 +1,8 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Synchronization
 
 /// The accounting and heap handle of one shard, or of a heap's fallback bucket.
 ///

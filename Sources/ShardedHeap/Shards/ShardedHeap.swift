@@ -1,7 +1,8 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Synchronization
 
 /// A set of mimalloc heaps, each owned by one dedicated thread that is also a Swift
 /// `TaskExecutor` and `SerialExecutor`.
