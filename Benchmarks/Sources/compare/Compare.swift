@@ -4,6 +4,7 @@ import Foundation
 /// `compare`: every allocator under one harness, side by side.
 ///
 ///     swift run -c release --package-path Benchmarks compare [--quick] [--reps N] [--scale X]
+///         (defaults: 11 repetitions at scale 2, a few minutes on 2 cores; --quick: 7 at 0.1)
 ///         [--filter TEXT] [--output DIR] [--no-write]
 ///
 /// Each (allocator, scenario) runs in a child process (this executable with `--child ID`), so
@@ -25,7 +26,8 @@ struct Compare {
             return true
         }
         let quick = flag("--quick")
-        let scale = option("--scale").flatMap(Double.init) ?? (quick ? 0.1 : 1.0)
+        let defaultScale = quick ? 0.1 : 2.0
+        let scale = option("--scale").flatMap(Double.init) ?? defaultScale
         let ops = OpCounts(scale: scale)
 
         if let id = option("--child") {
@@ -37,7 +39,8 @@ struct Compare {
             return
         }
 
-        let reps = option("--reps").flatMap(Int.init) ?? 7
+        let defaultReps = quick ? 7 : 11
+        let reps = option("--reps").flatMap(Int.init) ?? defaultReps
         let filter = option("--filter")
         let noWrite = flag("--no-write")
         let output = option("--output").map { URL(fileURLWithPath: $0) } ?? defaultOutputDirectory()
@@ -55,8 +58,8 @@ struct Compare {
 
         var command = "swift run -c release --package-path Benchmarks compare"
         if quick { command += " --quick" }
-        if reps != 7 { command += " --reps \(reps)" }
-        if scale != (quick ? 0.1 : 1.0) { command += " --scale \(scale)" }
+        if reps != defaultReps { command += " --reps \(reps)" }
+        if scale != defaultScale { command += " --scale \(scale)" }
         if let filter { command += " --filter \(filter)" }
 
         let runner = Runner(cases: cases, reps: reps, scale: scale)
