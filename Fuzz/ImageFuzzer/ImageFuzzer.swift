@@ -107,6 +107,7 @@ public func fuzzInitialize(_ argc: UnsafeMutablePointer<CInt>?, _ argv: UnsafeMu
     _exit(0)  // skips LeakSanitizer's report on the seed values still alive
 }
 
+#if IMAGE_FUZZER
 /// libFuzzer's driver (in the toolchain's libclang_rt.fuzzer, linked by `-sanitize=fuzzer`).
 @_silgen_name("LLVMFuzzerRunDriver")
 func runFuzzerDriver(
@@ -114,7 +115,9 @@ func runFuzzerDriver(
     _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
     _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
 ) -> CInt
+#endif
 
+#if IMAGE_FUZZER
 /// The program's entry point. SwiftPM links an executable target with
 /// `--defsym main=ImageFuzzer_main`, which takes the place of libFuzzer's own `main`; this one
 /// hands over to libFuzzer's driver (which calls `LLVMFuzzerInitialize`), so the usual libFuzzer
@@ -128,3 +131,21 @@ public func imageFuzzerMain(
     var arguments = argv
     return runFuzzerDriver(&count, &arguments) { data, size in fuzzOneInput(data, size) }
 }
+#else
+/// The program a plain `swift build` makes (it has no libFuzzer to link): it only says how to
+/// build the fuzzer.
+@main
+enum ImageFuzzerWithoutLibFuzzer {
+    static func main() {
+        print(
+            """
+            ImageFuzzer was built without libFuzzer. Build it with
+              swift build -c release --product ImageFuzzer -Xswiftc -sanitize=fuzzer,address \\
+                -Xswiftc -parse-as-library -Xswiftc -DIMAGE_FUZZER
+            (see Fuzz/README.md).
+            """
+        )
+        exit(2)
+    }
+}
+#endif
