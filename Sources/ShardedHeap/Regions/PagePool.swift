@@ -46,7 +46,9 @@ public final class PagePool {
     private let lock = Mutex<Void>(())
     /// Chunks and free pages. Guarded by `lock`, or confined to the owner thread (see the type's
     /// docs).
-    nonisolated(unsafe) private var store = Store()
+    // Unchecked: every access is already exclusive by construction (the owner thread of a shard
+    // pool, or `lock` for other pools), so Swift's dynamic exclusivity checks guard nothing.
+    @exclusivity(unchecked) nonisolated(unsafe) private var store = Store()
     /// Pages returned to a shard's pool from other threads, waiting for the owner to take them in.
     private let inbox = Mutex<RawList<UnsafeMutableRawPointer>>(RawList())
     /// How many pages wait in `inbox`. A hint: relaxed, because the inbox's own lock orders the

@@ -40,18 +40,24 @@ public final class Region: Allocator {
 
     // The bump state. A closed region (and a new one) has `cursor == limit == 0`, so that every
     // request misses the fast path and reaches the checks in `allocateSlow`.
+    //
+    // `@exclusivity(unchecked)`: a region is confined to one task (it is not Sendable) and no
+    // accessor of these three hands out an `inout` that could overlap another access, so the
+    // dynamic exclusivity checks Swift would otherwise run on every bump (in the caller, since
+    // `allocate` is inlinable) guard nothing.
     /// The next free byte of the current page.
-    @usableFromInline var cursor: UInt = 0
+    @exclusivity(unchecked) @usableFromInline var cursor: UInt = 0
     /// The end of the current page.
-    @usableFromInline var limit: UInt = 0
+    @exclusivity(unchecked) @usableFromInline var limit: UInt = 0
     /// The start of the block last placed in the current page, or 0: the block that may grow in
     /// place.
-    @usableFromInline var lastBlock: UInt = 0
+    @exclusivity(unchecked) @usableFromInline var lastBlock: UInt = 0
 
-    var ledger: PageLedger
+    // Unchecked for the same reason as the bump state: one task owns the region.
+    @exclusivity(unchecked) var ledger: PageLedger
 
     /// Whether ``close()`` has run.
-    public private(set) var isClosed = false
+    @exclusivity(unchecked) public private(set) var isClosed = false
 
     init(pool: PagePool) {
         self.pool = pool
