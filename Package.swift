@@ -47,6 +47,13 @@ let package = Package(
             dependencies: ["ShardedHeap", "ShardedHeapStats"],
             swiftSettings: strictSettings
         ),
+        // libFuzzer target for the off-heap image reader; see Fuzz/README.md.
+        .executableTarget(
+            name: "ImageFuzzer",
+            dependencies: ["ShardedHeap"],
+            path: "Fuzz/ImageFuzzer",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "ShardedHeapTests",
             dependencies: ["ShardedHeap"],
