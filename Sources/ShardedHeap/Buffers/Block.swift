@@ -172,6 +172,30 @@ extension Block {
         return Block(pointer: pointer, usableSize: byteCount, origin: box + 1)
     }
 
+    /// The block behind `OwnedBuffer`/`UniqueBuffer(byteCount:alignment:allocator:)`: a shard
+    /// allocator's own path, or any other allocator that frees individually. Traps on bad
+    /// arguments, on an allocator that does not free individually, and when memory runs out.
+    static func make<A: Allocator & Sendable>(
+        byteCount: Int,
+        alignment: Int,
+        allocator: A,
+        caller: StaticString
+    ) -> Block {
+        checkRequest(byteCount: byteCount, alignment: alignment, caller: caller)
+        let made: Block?
+        if let shard = allocator as? ShardAllocator {
+            made = shard.allocateBlock(byteCount: byteCount, alignment: alignment)
+        } else {
+            require(
+                allocator.freesIndividually,
+                "\(caller): \(A.self) does not free blocks individually, so a buffer cannot own memory from it"
+            )
+            made = allocate(byteCount: byteCount, alignment: alignment, through: allocator)
+        }
+        guard let block = made else { fail(failure(byteCount: byteCount, alignment: alignment, heapID: nil)) }
+        return block
+    }
+
     @inline(__always)
     var isExternal: Bool { Int(bitPattern: origin) & 1 != 0 }
 

@@ -67,20 +67,7 @@ public struct UniqueBuffer: ~Copyable {
     ///
     /// Any thread may call this.
     public init<A: Allocator & Sendable>(byteCount: Int, alignment: Int = 16, allocator: A) {
-        Block.checkRequest(byteCount: byteCount, alignment: alignment, caller: "UniqueBuffer")
-        let made: Block?
-        if let shard = allocator as? ShardAllocator {
-            made = shard.allocateBlock(byteCount: byteCount, alignment: alignment)
-        } else {
-            require(
-                allocator.freesIndividually,
-                "UniqueBuffer: \(A.self) does not free blocks individually, so a buffer cannot own memory from it"
-            )
-            made = Block.allocate(byteCount: byteCount, alignment: alignment, through: allocator)
-        }
-        guard let block = made else {
-            Block.fail(Block.failure(byteCount: byteCount, alignment: alignment, heapID: nil))
-        }
+        let block = Block.make(byteCount: byteCount, alignment: alignment, allocator: allocator, caller: "UniqueBuffer")
         self.init(block: block, count: byteCount, alignment: alignment)
     }
 
