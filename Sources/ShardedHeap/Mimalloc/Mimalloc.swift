@@ -97,12 +97,6 @@ enum Mimalloc {
         cmi_usable_size(pointer)
     }
 
-    /// The size class that a request of `byteCount` bytes is rounded up to.
-    static func goodSize(_ byteCount: Int) -> Int {
-        ensureLoaded()
-        return cmi_good_size(byteCount)
-    }
-
     /// Whether `pointer` lies in memory that mimalloc manages.
     static func isInHeapRegion(_ pointer: UnsafeRawPointer) -> Bool {
         ensureLoaded()

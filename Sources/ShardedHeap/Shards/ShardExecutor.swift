@@ -44,7 +44,6 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
     private var maintenanceWanted = false
     private var stopWaiters: [CheckedContinuation<Void, Never>] = []
     private var thread: pthread_t?
-    private var jobsRun = 0
     /// `Mimalloc.forkGeneration` when the state above was last valid.
     private var forkGeneration = Mimalloc.forkGeneration
 
@@ -268,7 +267,6 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
                     }
                 }
                 swap(&batch, &pending)
-                jobsRun += batch.count
                 return true
             }
             guard next else { return }
