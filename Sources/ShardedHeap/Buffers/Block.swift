@@ -172,6 +172,22 @@ extension Block {
         return Block(pointer: pointer, usableSize: byteCount, origin: box + 1)
     }
 
+    /// The block behind `OwnedBuffer`/`UniqueBuffer(byteCount:alignment:)`: from the shard running
+    /// the caller (any heap), or the calling thread's default heap counted in
+    /// `ShardedHeap.shared`'s fallback bucket. Traps on bad arguments and when memory runs out.
+    static func make(byteCount: Int, alignment: Int, caller: StaticString) -> Block {
+        checkRequest(byteCount: byteCount, alignment: alignment, caller: caller)
+        guard
+            let block = allocate(
+                byteCount: byteCount,
+                alignment: alignment,
+                heapID: nil,
+                fallback: ShardedHeap.shared.fallbackSlot
+            )
+        else { fail(failure(byteCount: byteCount, alignment: alignment, heapID: nil)) }
+        return block
+    }
+
     /// The block behind `OwnedBuffer`/`UniqueBuffer(byteCount:alignment:allocator:)`: a shard
     /// allocator's own path, or any other allocator that frees individually. Traps on bad
     /// arguments, on an allocator that does not free individually, and when memory runs out.

@@ -45,15 +45,7 @@ public final class OwnedBuffer {
     ///
     /// Any thread may call this.
     public convenience init(byteCount: Int, alignment: Int = 16) {
-        Block.checkRequest(byteCount: byteCount, alignment: alignment, caller: "OwnedBuffer")
-        guard
-            let block = Block.allocate(
-                byteCount: byteCount,
-                alignment: alignment,
-                heapID: nil,
-                fallback: ShardedHeap.shared.fallbackSlot
-            )
-        else { Block.fail(Block.failure(byteCount: byteCount, alignment: alignment, heapID: nil)) }
+        let block = Block.make(byteCount: byteCount, alignment: alignment, caller: "OwnedBuffer")
         self.init(block: block, count: byteCount, alignment: alignment)
     }
 

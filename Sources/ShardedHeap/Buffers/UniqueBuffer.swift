@@ -40,15 +40,7 @@ public struct UniqueBuffer: ~Copyable {
     ///
     /// Any thread may call this.
     public init(byteCount: Int, alignment: Int = 16) {
-        Block.checkRequest(byteCount: byteCount, alignment: alignment, caller: "UniqueBuffer")
-        guard
-            let block = Block.allocate(
-                byteCount: byteCount,
-                alignment: alignment,
-                heapID: nil,
-                fallback: ShardedHeap.shared.fallbackSlot
-            )
-        else { Block.fail(Block.failure(byteCount: byteCount, alignment: alignment, heapID: nil)) }
+        let block = Block.make(byteCount: byteCount, alignment: alignment, caller: "UniqueBuffer")
         self.init(block: block, count: byteCount, alignment: alignment)
     }
 
