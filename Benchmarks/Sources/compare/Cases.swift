@@ -83,7 +83,7 @@ func allCases() -> [Case] {
     for scenario in ["producer-consumer", "larson", "cache-scratch"] {
         cases += generalAllocators(scenario) + [Case(scenario, "shard")]
     }
-    cases += generalAllocators("request") + [Case("request", "bump"), Case("request", "Region")]
+    cases += generalAllocators("request") + [Case("request", "bump"), Case("request", "Region"), Case("request", "Region-long")]
     return cases
 }
 
@@ -99,7 +99,7 @@ func runChild(_ c: Case, ops: OpCounts) async -> Double {
     let name = c.allocator
 
     // The rows that run inside a shard scope.
-    if ["shard", "UniqueBuffer", "OwnedBuffer", "Region"].contains(name) {
+    if ["shard", "UniqueBuffer", "OwnedBuffer", "Region", "Region-long"].contains(name) {
         let multi = ["producer-consumer", "larson", "cache-scratch"].contains(scenario)
         if multi {
             let workers = scenario == "larson" ? larsonWorkers : scenario == "cache-scratch" ? scratchWorkers : 2
@@ -113,6 +113,7 @@ func runChild(_ c: Case, ops: OpCounts) async -> Double {
             case ("churn", "UniqueBuffer"): return uniqueChurn(allocator, streams, ops: ops.churn)
             case ("owned-churn", "OwnedBuffer"): return ownedChurn(allocator, streams, ops: ops.objects)
             case ("request", "Region"): return regionRequests(streams, objects: ops.requests, perRequest: requestSize)
+            case ("request", "Region-long"): return longRegionRequests(streams, objects: ops.requests, perRequest: requestSize)
             case (_, "UniqueBuffer"): return uniquePairs(allocator, size: pairSize(scenario), ops: ops.pairs)
             default: return await general(scenario, ShardRaw(allocator: allocator), ThreadSpawner(), streams, ops)
             }

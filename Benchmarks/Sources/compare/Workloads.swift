@@ -256,3 +256,29 @@ func regionRequests(_ streams: RandomStreams, objects: Int, perRequest: Int) -> 
     }
     return elapsedPerOp(start, cab_now_ns(), rounds * perRequest)
 }
+
+/// The same objects in a region that lives for 64 requests: the cost of the bump itself, with
+/// the open, close and run doubling spread over 64 times as many objects. Shows how much of
+/// `regionRequests` is the per-request open and close.
+@inline(never)
+func longRegionRequests(_ streams: RandomStreams, objects: Int, perRequest: Int) -> Double {
+    let sizes = streams.sizes
+    let mask = RandomStreams.mask
+    let slots = UnsafeMutablePointer<UnsafeMutableRawPointer>.allocate(capacity: perRequest)
+    defer { slots.deallocate() }
+    let rounds = objects / perRequest
+    var region = Region.open()
+    let start = cab_now_ns()
+    for r in 0..<rounds {
+        let base = r &* perRequest
+        for k in 0..<perRequest { slots[k] = try! region.allocate(byteCount: sizes[(base &+ k) & mask]) }
+        cab_escape(slots)
+        if r & 63 == 63 {
+            region.close()
+            region = Region.open()
+        }
+    }
+    let end = cab_now_ns()
+    region.close()
+    return elapsedPerOp(start, end, rounds * perRequest)
+}

@@ -14,12 +14,15 @@
 /// under a lock.
 struct PageLedger: ~Copyable {
     let pool: PagePool
-    /// Pages from `pool`.
-    var poolPages = RawList<UnsafeMutableRawPointer>()
-    /// Pages from `PagePool.shared` (only when `pool` is a shard's pool used off its thread).
-    var sharedPages = RawList<UnsafeMutableRawPointer>()
+    /// Runs of pages from `pool`, a run merged into the one before when the two touch.
+    var poolRuns = RawList<PageRun>()
+    /// Runs of pages from `PagePool.shared` (only when `pool` is a shard's pool used off its
+    /// thread), merged the same way.
+    var sharedRuns = RawList<PageRun>()
     /// Blocks that do not fit a page, from `pool.allocator`.
     var largeBlocks = RawList<LargeBlock>()
+    /// The pages held now, in both lists of runs.
+    private(set) var pageCount = 0
 
     struct LargeBlock {
         var pointer: UnsafeMutableRawPointer
@@ -34,23 +37,73 @@ struct PageLedger: ~Copyable {
         self.pool = pool
     }
 
-    var pageCount: Int { poolPages.count + sharedPages.count }
-
-    /// Borrows a page from the pool the calling thread may use.
+    /// Borrows up to `maximum` adjacent pages (at least one) from the pool the calling thread
+    /// may use.
+    /// - Returns: The run, and whether it continues the run the ledger took last from the same
+    ///   pool (the two are then one entry, so a block may straddle the seam).
     /// - Throws: ``AllocationError/outOfMemory(requested:alignment:)`` naming a page.
-    mutating func takePage() throws(AllocationError) -> UnsafeMutableRawPointer {
-        if pool.isTakeableHere {
-            guard let page = pool.takePage() else {
-                throw .outOfMemory(requested: pool.pageSize, alignment: pool.pageSize)
-            }
-            poolPages.append(page)
-            return page
-        }
-        guard let page = PagePool.shared.takePage() else {
+    mutating func takeRun(upTo maximum: Int) throws(AllocationError) -> (run: PageRun, merged: Bool) {
+        let fromOwnPool = pool.isTakeableHere
+        guard let run = (fromOwnPool ? pool : PagePool.shared).takeRun(upTo: maximum) else {
             throw .outOfMemory(requested: pool.pageSize, alignment: pool.pageSize)
         }
-        sharedPages.append(page)
-        return page
+        pageCount += run.pageCount
+        let merged =
+            fromOwnPool
+            ? Self.record(run, in: &poolRuns, pageSize: pool.pageSize)
+            : Self.record(run, in: &sharedRuns, pageSize: pool.pageSize)
+        return (run, merged)
+    }
+
+    /// Which pool a run came from.
+    enum Source { case own, shared }
+
+    /// The pages held that came from `source`. O(runs).
+    func pageCount(in source: Source) -> Int {
+        source == .own ? Self.pages(in: poolRuns) : Self.pages(in: sharedRuns)
+    }
+
+    /// Borrows one page (for ``SharedRegion``, which fills one page at a time).
+    mutating func takePage() throws(AllocationError) -> UnsafeMutableRawPointer {
+        try takeRun(upTo: 1).run.start
+    }
+
+    /// Appends `run` to `runs`, or extends the last entry when `run` starts where it ends.
+    private static func record(
+        _ run: PageRun,
+        in runs: inout RawList<PageRun>,
+        pageSize: Int
+    ) -> Bool {
+        if !runs.isEmpty {
+            let last = runs.count - 1
+            if runs[last].end(pageSize: pageSize) == run.start {
+                runs[last].pageCount += run.pageCount
+                return true
+            }
+        }
+        runs.append(run)
+        return false
+    }
+
+    /// The end of the run that holds `address`, searching the newest runs first; nil when no
+    /// run of this ledger holds it. O(runs).
+    func endOfRun(holding address: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer? {
+        Self.endOfRun(holding: address, in: poolRuns, pageSize: pool.pageSize)
+            ?? Self.endOfRun(holding: address, in: sharedRuns, pageSize: pool.pageSize)
+    }
+
+    private static func endOfRun(
+        holding address: UnsafeMutableRawPointer,
+        in runs: borrowing RawList<PageRun>,
+        pageSize: Int
+    ) -> UnsafeMutableRawPointer? {
+        var index = runs.count - 1
+        while index >= 0 {
+            let end = runs[index].end(pageSize: pageSize)
+            if address >= runs[index].start && address < end { return end }
+            index -= 1
+        }
+        return nil
     }
 
     /// Takes a block of its own from the pool's allocator.
@@ -94,8 +147,8 @@ struct PageLedger: ~Copyable {
     /// that memory used after its region closed is easy to recognise.
     mutating func releaseAll() {
         #if DEBUG
-        poison(poolPages, pageSize: pool.pageSize)
-        poison(sharedPages, pageSize: pool.pageSize)
+        poison(poolRuns, pageSize: pool.pageSize)
+        poison(sharedRuns, pageSize: pool.pageSize)
         for index in 0..<largeBlocks.count {
             // Safe: the block is live and `byteCount` long; nothing else may use it now.
             largeBlocks[index].pointer.initializeMemory(
@@ -105,10 +158,15 @@ struct PageLedger: ~Copyable {
             )
         }
         #endif
-        pool.returnPages(poolPages)
-        poolPages.removeAll()
-        PagePool.shared.returnPages(sharedPages)
-        sharedPages.removeAll()
+        if !poolRuns.isEmpty {
+            pool.returnRuns(poolRuns, pageCount: Self.pages(in: poolRuns))
+            poolRuns.removeAll()
+        }
+        if !sharedRuns.isEmpty {
+            PagePool.shared.returnRuns(sharedRuns, pageCount: Self.pages(in: sharedRuns))
+            sharedRuns.removeAll()
+        }
+        pageCount = 0
         if !largeBlocks.isEmpty {
             for index in 0..<largeBlocks.count {
                 pool.allocator.deallocate(largeBlocks[index].pointer)
@@ -118,11 +176,21 @@ struct PageLedger: ~Copyable {
         }
     }
 
+    private static func pages(in runs: borrowing RawList<PageRun>) -> Int {
+        var total = 0
+        for index in 0..<runs.count { total += runs[index].pageCount }
+        return total
+    }
+
     #if DEBUG
-    private func poison(_ pages: borrowing RawList<UnsafeMutableRawPointer>, pageSize: Int) {
-        for index in 0..<pages.count {
-            // Safe: the region holds the page, a whole `pageSize` bytes, until it returns it.
-            pages[index].initializeMemory(as: UInt8.self, repeating: Region.poisonByte, count: pageSize)
+    private func poison(_ runs: borrowing RawList<PageRun>, pageSize: Int) {
+        for index in 0..<runs.count {
+            // Safe: the region holds the whole run until it returns it.
+            runs[index].start.initializeMemory(
+                as: UInt8.self,
+                repeating: Region.poisonByte,
+                count: runs[index].pageCount * pageSize
+            )
         }
     }
     #endif

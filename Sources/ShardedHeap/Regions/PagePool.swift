@@ -138,12 +138,16 @@ public final class PagePool {
 
     // MARK: Taking and returning pages
 
-    /// Lends one page, taking a new chunk from the allocator when none is free.
-    /// - Returns: The page, or nil when the allocator is out of memory.
-    /// - Precondition: ``isTakeableHere``.
-    func takePage() -> UnsafeMutableRawPointer? {
+    /// Lends up to `maximum` pages that lie next to each other (at least one), taking a new chunk
+    /// from the allocator when none is free.
+    ///
+    /// Pages are lent from the top of the free list, and the run stops at the first page that
+    /// does not follow the previous one, so a run never waits for a search.
+    /// - Returns: The run, or nil when the allocator is out of memory.
+    /// - Precondition: ``isTakeableHere``; `maximum >= 1`.
+    func takeRun(upTo maximum: Int) -> PageRun? {
         if ownerSlot == nil {
-            return lock.withLock { _ in takeUnlocked() }
+            return lock.withLock { _ in takeUnlocked(upTo: maximum) }
         }
         require(
             ownerSlot == Mimalloc.currentShardSlot,
@@ -152,47 +156,50 @@ public final class PagePool {
         if store.free.isEmpty && inboxCount.load(ordering: .relaxed) > 0 {
             drainInbox()
         }
-        return takeUnlocked()
+        return takeUnlocked(upTo: maximum)
     }
 
     /// Call with `lock` held, or on the owner thread.
-    private func takeUnlocked() -> UnsafeMutableRawPointer? {
+    private func takeUnlocked(upTo maximum: Int) -> PageRun? {
         if store.free.isEmpty {
             guard let chunk = try? allocator.allocate(byteCount: chunkSize, alignment: pageSize) else {
                 return nil
             }
             store.chunks.append(chunk)
             store.free.reserveCapacity(store.chunks.count * pagesPerChunk)
-            // Lowest address last, so that it is lent first.
+            // Lowest address last, so that it is lent first and the pages after it follow.
             for page in stride(from: pagesPerChunk - 1, through: 0, by: -1) {
                 // Safe: `page * pageSize` is inside the chunk just allocated.
                 store.free.append(chunk + page * pageSize)
             }
             chunkCountFigure.store(store.chunks.count, ordering: .relaxed)
         }
-        let page = store.free.removeLast()
+        let run = store.free.popRun(upTo: maximum, pageSize: pageSize)
         freePageFigure.store(store.free.count, ordering: .relaxed)
-        borrowedPages.store(borrowedPages.load(ordering: .relaxed) &+ 1, ordering: .relaxed)
-        return page
+        borrowedPages.store(borrowedPages.load(ordering: .relaxed) &+ run.pageCount, ordering: .relaxed)
+        return run
     }
 
-    /// Takes back every page in `pages` (which must have come from this pool), from any thread.
+    /// Takes back every page of `runs` (which must have come from this pool), from any thread.
     /// A shard's pool takes them in directly on its owner thread, and through the inbox elsewhere.
-    func returnPages(_ pages: borrowing RawList<UnsafeMutableRawPointer>) {
-        guard !pages.isEmpty else { return }
+    ///
+    /// The pages go onto the free list so that the first run comes off it first, each in
+    /// ascending order: the next region to borrow them finds the same runs again.
+    func returnRuns(_ runs: borrowing RawList<PageRun>, pageCount: Int) {
+        guard pageCount > 0 else { return }
         if ownerSlot == nil {
             lock.withLock { _ in
-                store.free.append(contentsOf: pages)
+                store.free.push(runs, pageSize: pageSize)
                 freePageFigure.store(store.free.count, ordering: .relaxed)
             }
         } else if ownerSlot == Mimalloc.currentShardSlot {
-            store.free.append(contentsOf: pages)
+            store.free.push(runs, pageSize: pageSize)
             freePageFigure.store(store.free.count, ordering: .relaxed)
         } else {
-            inbox.withLock { $0.append(contentsOf: pages) }
-            inboxCount.wrappingAdd(pages.count, ordering: .relaxed)
+            inbox.withLock { $0.push(runs, pageSize: pageSize) }
+            inboxCount.wrappingAdd(pageCount, ordering: .relaxed)
         }
-        returnedPages.wrappingAdd(pages.count, ordering: .relaxed)
+        returnedPages.wrappingAdd(pageCount, ordering: .relaxed)
     }
 
     /// Moves pages from the inbox to the free list. Owner thread of a shard's pool only.

@@ -69,6 +69,12 @@ struct RawList<Element: BitwiseCopyable>: ~Copyable {
         return base.unsafelyUnwrapped[count]
     }
 
+    /// Removes the last `k` elements. O(1).
+    mutating func removeLast(_ k: Int) {
+        require(k >= 0 && k <= count, "RawList: removeLast(\(k)) on a list of \(count)")
+        count -= k
+    }
+
     /// Removes the element at `index` by moving the last element into its place. O(1).
     mutating func swapRemove(at index: Int) -> Element {
         let removed = self[index]

@@ -10,11 +10,17 @@
 /// ```
 ///
 /// ## How memory is laid out
-/// Small blocks are placed one after another in pages borrowed from a ``PagePool`` (4 KiB pages
-/// by default). A block that does not fit a page (larger than a page, or more strictly aligned)
-/// gets a block of its own from the pool's allocator. ``close()`` returns every page to its pool
-/// and frees every large block, in O(pages + large blocks) whatever the number of allocations.
-/// ``deallocate(_:)`` does nothing: ``freesIndividually`` is false.
+/// Blocks are placed one after another in pages borrowed from a ``PagePool`` (4 KiB pages by
+/// default). The region borrows pages in runs of adjacent pages whose length doubles at each
+/// refill, from 1 page up to ``maximumRunPages`` (16 pages, 64 KiB by default), so a small region
+/// holds one page and a large one refills rarely; a region holds at most about twice what it
+/// handed out, plus one run. When a new run starts where the current one ends (as it does while
+/// the pool's pages come in address order), the bump simply carries on across the seam and
+/// nothing is wasted at the end of the old run. A block that does not fit a page (larger than a
+/// page, or more strictly aligned) and not the rest of the current run gets a block of its own
+/// from the pool's allocator. ``close()`` returns every page to its pool and frees every large
+/// block, in O(pages + large blocks) whatever the number of allocations. ``deallocate(_:)`` does
+/// nothing: ``freesIndividually`` is false.
 ///
 /// ## Lifetime
 /// Use ``withRegion(pool:_:)`` where a scope describes the lifetime, and ``open(pool:)`` with
@@ -34,6 +40,10 @@ public final class Region: Allocator {
     /// The byte that debug builds write over a region's memory when it closes.
     public static let poisonByte: UInt8 = 0xDE
 
+    /// The most pages a region asks its pool for at one refill: 16 (64 KiB with 4 KiB pages), or
+    /// a whole chunk when chunks are smaller.
+    public static let maximumRunPages = 16
+
     /// The pool this region borrows pages from.
     public let pool: PagePool
     @usableFromInline let pageSize: UInt
@@ -47,11 +57,13 @@ public final class Region: Allocator {
     // `allocate` is inlinable) guard nothing.
     /// The next free byte of the current page.
     @exclusivity(unchecked) @usableFromInline var cursor: UInt = 0
-    /// The end of the current page.
+    /// The end of the current run of pages.
     @exclusivity(unchecked) @usableFromInline var limit: UInt = 0
-    /// The start of the block last placed in the current page, or 0: the block that may grow in
+    /// The start of the block last placed in the current run, or 0: the block that may grow in
     /// place.
     @exclusivity(unchecked) @usableFromInline var lastBlock: UInt = 0
+    /// How many pages the next refill asks for: doubles from 1 to ``maximumRunPages``.
+    @exclusivity(unchecked) var nextRunPages = 1
 
     // Unchecked for the same reason as the bump state: one task owns the region.
     @exclusivity(unchecked) var ledger: PageLedger
@@ -93,6 +105,7 @@ public final class Region: Allocator {
         cursor = 0
         limit = 0
         lastBlock = 0
+        nextRunPages = 1
         ledger.releaseAll()
     }
 
@@ -153,14 +166,29 @@ public final class Region: Allocator {
         guard UInt(alignment) <= pageSize && size <= pageSize else {
             return try ledger.allocateLarge(byteCount: Int(size), alignment: alignment)
         }
-        let page = try ledger.takePage()
-        let pageStart = UInt(bitPattern: page)
-        // Pages are aligned to `pageSize`, hence to `alignment`.
-        cursor = pageStart + size
-        limit = pageStart + pageSize
-        lastBlock = pageStart
-        return page
+        let (run, merged) = try ledger.takeRun(upTo: nextRunPages)
+        let runStart = UInt(bitPattern: run.start)
+        let runEnd = UInt(bitPattern: run.end(pageSize: Int(pageSize)))
+        if nextRunPages < maximumRunPages { nextRunPages &<<= 1 }
+        if merged && runStart == limit {
+            // The new run continues the current one: carry on across the seam. `start <= limit`
+            // (runs are page-aligned and `alignment <= pageSize`), and `size <= pageSize`, which
+            // the new run holds at least.
+            cursor = start + size
+            limit = runEnd
+            lastBlock = start
+            // Safe: `start` lies inside a run the region holds, so it is not zero.
+            return UnsafeMutableRawPointer(bitPattern: start).unsafelyUnwrapped
+        }
+        // Runs are aligned to `pageSize`, hence to `alignment`.
+        cursor = runStart + size
+        limit = runEnd
+        lastBlock = runStart
+        return run.start
     }
+
+    /// The most pages one refill asks for: ``maximumRunPages``, or a chunk's worth if less.
+    private var maximumRunPages: Int { Swift.min(Region.maximumRunPages, pool.pagesPerChunk) }
 
     @inline(__always)
     func checkOpen(_ caller: StaticString) {
@@ -169,10 +197,10 @@ public final class Region: Allocator {
 
     /// Resizes a block of this region, keeping its first bytes.
     ///
-    /// The block grows or shrinks in place when it is the last one placed in the current page
-    /// and the page has room. A large block is resized by the pool's allocator. Any other block
+    /// The block grows or shrinks in place when it is the last one placed in the current run
+    /// and the run has room. A large block is resized by the pool's allocator. Any other block
     /// is copied into a new one; the copy takes at most the bytes up to the end of the old
-    /// block's page (or the current page's used part), never more, so it never reads outside
+    /// block's run (or the current run's used part), never more, so it never reads outside
     /// memory the region holds.
     ///
     /// - Parameters:
@@ -182,8 +210,9 @@ public final class Region: Allocator {
     /// - Returns: The block's address, `pointer` when it stayed in place.
     /// - Throws: ``AllocationError/outOfMemory(requested:alignment:)``; `pointer` is then
     ///   unchanged.
-    /// - Precondition: The region is open; `pointer` came from it; the arguments are valid.
-    /// - Complexity: O(1) in place; O(`byteCount` + large blocks) otherwise.
+    /// - Precondition: The region is open; `pointer` came from it (checked when the block is
+    ///   copied); the arguments are valid. The messages name the bad value.
+    /// - Complexity: O(1) in place; O(`byteCount` + large blocks + runs) otherwise.
     ///
     /// Call it from the task that owns the region.
     public func reallocate(
@@ -205,15 +234,18 @@ public final class Region: Allocator {
         } else if let index = ledger.largeBlockIndex(of: pointer) {
             return try ledger.reallocateLarge(at: index, byteCount: Int(size), alignment: alignment)
         } else {
-            let pageStart = start & ~(pageSize - 1)
-            #if DEBUG
-            require(holdsPage(pageStart), "Region.reallocate: the pointer was not allocated by this region")
-            #endif
-            // In the current page only the used part is copied; in an older page, up to its end.
-            available = (pageStart &+ pageSize == limit ? cursor : pageStart + pageSize) - start
+            // Any other block may run on to the end of its run (a block may straddle the seam of
+            // two merged runs), so the copy takes up to there, or up to the cursor in the current
+            // run; never past memory the region holds.
+            guard let runEnd = ledger.endOfRun(holding: pointer) else {
+                require(false, "Region.reallocate: the pointer \(pointer) was not allocated by this region")
+                return pointer
+            }
+            let end = UInt(bitPattern: runEnd)
+            available = (end == limit ? cursor : end) - start
         }
         let moved = try allocate(byteCount: byteCount, alignment: alignment)
-        // Safe: `available` bytes from `pointer` lie within one page the region holds, and the
+        // Safe: `available` bytes from `pointer` lie within one run the region holds, and the
         // new block is distinct and at least `byteCount` long.
         moved.copyMemory(from: pointer, byteCount: Int(Swift.min(available, UInt(byteCount))))
         return moved
@@ -223,19 +255,6 @@ public final class Region: Allocator {
     ///
     /// Any thread may call this.
     public func deallocate(_ pointer: UnsafeMutableRawPointer) {}
-
-    #if DEBUG
-    /// Whether the region holds the page at `pageStart`. O(pages); debug builds only.
-    func holdsPage(_ pageStart: UInt) -> Bool {
-        for index in 0..<ledger.poolPages.count where UInt(bitPattern: ledger.poolPages[index]) == pageStart {
-            return true
-        }
-        for index in 0..<ledger.sharedPages.count where UInt(bitPattern: ledger.sharedPages[index]) == pageStart {
-            return true
-        }
-        return false
-    }
-    #endif
 }
 
 /// A region belongs to one task at a time; ``SharedRegion`` is the one to share.

@@ -11,14 +11,17 @@ struct PagePoolTests {
         let pool = PagePool(chunkSize: 16 * 1024, pageSize: 4096, allocator: counting)
         let keeper = Region.open(pool: pool)
         try withRegion(pool: pool) { region in
-            // 4 pages per chunk: 10 pages for this region, then 1 for the keeper in chunk 3.
+            // 4 pages per chunk. This region takes runs of 1, 2 and 1 pages (the rest of chunk 1),
+            // then 4 (chunk 2) and 4 (chunk 3): 12 pages for 10 blocks. The keeper's page comes
+            // from chunk 4.
             for _ in 0..<10 { _ = try region.allocate(byteCount: 4096, alignment: 1) }
+            #expect(region.pageCount == 12)
             _ = try keeper.allocate(byteCount: 8, alignment: 8)
         }
-        #expect(pool.statistics.chunkCount == 3)
-        #expect(counting.outstanding == 3)
+        #expect(pool.statistics.chunkCount == 4)
+        #expect(counting.outstanding == 4)
         let released = pool.trim()
-        #expect(released == 2 * 16 * 1024)
+        #expect(released == 3 * 16 * 1024)
         #expect(counting.outstanding == 1)
         #expect(pool.statistics.chunkCount == 1)
         #expect(pool.statistics.freePageCount == 3)
@@ -83,18 +86,23 @@ struct PagePoolTests {
     @Test("A region opened on a shard's thread takes pages from the shard's own pool")
     func shardPool() async throws {
         let heap = ShardedHeap(shardCount: 2)
-        let (isShardPool, sameAsCurrent, sharedPages) = try await withShardedAllocation(heap: heap, shard: 0) { _ in
+        let (isShardPool, sameAsCurrent, held, sharedPages) = try await withShardedAllocation(heap: heap, shard: 0) { _ in
             try withRegion { region in
                 for _ in 0..<10 { _ = try region.allocate(byteCount: 4000, alignment: 8) }
-                return (region.pool.isShardPool, region.pool === PagePool.current, region.ledger.sharedPages.count)
+                return (
+                    region.pool.isShardPool, region.pool === PagePool.current, region.pageCount,
+                    region.ledger.sharedRuns.count
+                )
             }
         }
         #expect(isShardPool)
         #expect(sameAsCurrent)
         #expect(sharedPages == 0)
+        // 40,000 bytes in runs of 1, 2, 4 and 8 pages.
+        #expect(held == 15)
         let figures = await heap.pagePoolStatistics(ofShard: 0)
-        #expect(figures?.borrowedPageCount == 10)
-        #expect(figures?.returnedPageCount == 10)
+        #expect(figures?.borrowedPageCount == 15)
+        #expect(figures?.returnedPageCount == 15)
         #expect(await heap.pagePoolStatistics(ofShard: 1) == nil)
         #expect(await heap.trimPagePools() == PagePool.defaultChunkSize)
         #expect(await heap.pagePoolStatistics(ofShard: 0)?.chunkCount == 0)
@@ -134,18 +142,21 @@ struct PagePoolTests {
                     }
                 }
                 let intact = blocks.allSatisfy { holdsPattern($0.0, count: 4000, seed: $0.1) }
-                let counts = (region.ledger.poolPages.count, region.ledger.sharedPages.count)
+                let counts = (region.ledger.pageCount(in: .own), region.ledger.pageCount(in: .shared))
                 // Close on shard 1's thread: pages of shard 0's pool go back through its inbox.
                 await withTaskExecutorPreference(elsewhere) { region.close() }
                 return (counts.0, counts.1, intact)
             }
         }
-        #expect(ownPages == 5)
-        #expect(sharedPages == 7)
+        // Five blocks in runs of 1, 2 and 4 pages; the run of 4 has room for two more blocks, so
+        // the hop refills from the shared pool at the eighth block (how many pages that gives
+        // depends on the shared pool's free list, which other tests share).
+        #expect(ownPages == 7)
+        #expect(sharedPages >= 1)
         #expect(intact)
         let figures = await heap.pagePoolStatistics(ofShard: 0)
-        #expect(figures?.borrowedPageCount == 5)
-        #expect(figures?.returnedPageCount == 5)
+        #expect(figures?.borrowedPageCount == 7)
+        #expect(figures?.returnedPageCount == 7)
         #expect(figures?.pagesInUse == 0)
         // The owner takes the inbox in when it trims, and the whole chunk is idle again.
         #expect(await heap.trimPagePools() == PagePool.defaultChunkSize)
@@ -167,7 +178,8 @@ struct PagePoolTests {
                 return region.pageCount
             }
         }
-        #expect(borrowedAgain == 300)
+        // 300 pages' worth, plus at most the unused part of the last run.
+        #expect(borrowedAgain >= 300 && borrowedAgain < 300 + Region.maximumRunPages)
         let figures = await heap.pagePoolStatistics(ofShard: 0)
         #expect(figures?.chunkCount == 2)
         #expect(figures?.pagesInUse == 0)

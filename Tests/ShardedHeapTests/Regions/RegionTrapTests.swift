@@ -27,6 +27,18 @@ struct RegionTrapTests {
         #expect(standardError(of: result).contains("Region.reallocate: the region is closed"))
     }
 
+    @Test("Reallocating a pointer the region did not give out traps, naming the pointer")
+    func reallocateForeignPointer() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let region = Region.open(pool: PagePool())
+            _ = try! region.allocate(byteCount: 8, alignment: 8)
+            let foreign = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 16)
+            _ = try? region.reallocate(foreign, byteCount: 128, alignment: 16)
+        }
+        #expect(standardError(of: result).contains("Region.reallocate: the pointer 0x"))
+        #expect(standardError(of: result).contains("was not allocated by this region"))
+    }
+
     @Test("Allocating from a closed shared region traps")
     func sharedAfterClose() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
