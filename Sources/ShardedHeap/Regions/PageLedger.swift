@@ -43,15 +43,21 @@ struct PageLedger: ~Copyable {
     ///   pool (the two are then one entry, so a block may straddle the seam).
     /// - Throws: ``AllocationError/outOfMemory(requested:alignment:)`` naming a page.
     mutating func takeRun(upTo maximum: Int) throws(AllocationError) -> (run: PageRun, merged: Bool) {
-        let fromOwnPool = pool.isTakeableHere
-        guard let run = (fromOwnPool ? pool : PagePool.shared).takeRun(upTo: maximum) else {
+        // Two plain branches rather than one choice of pool: choosing would retain and release
+        // the pool at every refill.
+        let merged: Bool
+        let taken: PageRun?
+        if pool.isTakeableHere {
+            taken = pool.takeRun(upTo: maximum)
+            merged = taken.map { Self.record($0, in: &poolRuns, pageSize: pool.pageSize) } ?? false
+        } else {
+            taken = PagePool.shared.takeRun(upTo: maximum)
+            merged = taken.map { Self.record($0, in: &sharedRuns, pageSize: pool.pageSize) } ?? false
+        }
+        guard let run = taken else {
             throw .outOfMemory(requested: pool.pageSize, alignment: pool.pageSize)
         }
         pageCount += run.pageCount
-        let merged =
-            fromOwnPool
-            ? Self.record(run, in: &poolRuns, pageSize: pool.pageSize)
-            : Self.record(run, in: &sharedRuns, pageSize: pool.pageSize)
         return (run, merged)
     }
 
