@@ -14,11 +14,11 @@
 /// under a lock.
 struct PageLedger: ~Copyable {
     let pool: PagePool
-    /// Runs of pages from `pool`, a run merged into the one before when the two touch.
-    var poolRuns = RawList<PageRun>()
+    /// Runs of pages from `pool`.
+    var poolRuns = PageRunList()
     /// Runs of pages from `PagePool.shared` (only when `pool` is a shard's pool used off its
-    /// thread), merged the same way.
-    var sharedRuns = RawList<PageRun>()
+    /// thread).
+    var sharedRuns = PageRunList()
     /// Blocks that do not fit a page, from `pool.allocator`.
     var largeBlocks = RawList<LargeBlock>()
     /// The pages held now, in both lists of runs.
@@ -49,10 +49,10 @@ struct PageLedger: ~Copyable {
         let taken: PageRun?
         if pool.isTakeableHere {
             taken = pool.takeRun(upTo: maximum)
-            merged = taken.map { Self.record($0, in: &poolRuns, pageSize: pool.pageSize) } ?? false
+            merged = taken.map { poolRuns.record($0, pageSize: pool.pageSize) } ?? false
         } else {
             taken = PagePool.shared.takeRun(upTo: maximum)
-            merged = taken.map { Self.record($0, in: &sharedRuns, pageSize: pool.pageSize) } ?? false
+            merged = taken.map { sharedRuns.record($0, pageSize: pool.pageSize) } ?? false
         }
         guard let run = taken else {
             throw .outOfMemory(requested: pool.pageSize, alignment: pool.pageSize)
@@ -66,7 +66,7 @@ struct PageLedger: ~Copyable {
 
     /// The pages held that came from `source`. O(runs).
     func pageCount(in source: Source) -> Int {
-        source == .own ? Self.pages(in: poolRuns) : Self.pages(in: sharedRuns)
+        source == .own ? poolRuns.pageCount : sharedRuns.pageCount
     }
 
     /// Borrows one page (for ``SharedRegion``, which fills one page at a time).
@@ -74,42 +74,11 @@ struct PageLedger: ~Copyable {
         try takeRun(upTo: 1).run.start
     }
 
-    /// Appends `run` to `runs`, or extends the last entry when `run` starts where it ends.
-    private static func record(
-        _ run: PageRun,
-        in runs: inout RawList<PageRun>,
-        pageSize: Int
-    ) -> Bool {
-        if !runs.isEmpty {
-            let last = runs.count - 1
-            if runs[last].end(pageSize: pageSize) == run.start {
-                runs[last].pageCount += run.pageCount
-                return true
-            }
-        }
-        runs.append(run)
-        return false
-    }
-
     /// The end of the run that holds `address`, searching the newest runs first; nil when no
     /// run of this ledger holds it. O(runs).
     func endOfRun(holding address: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer? {
-        Self.endOfRun(holding: address, in: poolRuns, pageSize: pool.pageSize)
-            ?? Self.endOfRun(holding: address, in: sharedRuns, pageSize: pool.pageSize)
-    }
-
-    private static func endOfRun(
-        holding address: UnsafeMutableRawPointer,
-        in runs: borrowing RawList<PageRun>,
-        pageSize: Int
-    ) -> UnsafeMutableRawPointer? {
-        var index = runs.count - 1
-        while index >= 0 {
-            let end = runs[index].end(pageSize: pageSize)
-            if address >= runs[index].start && address < end { return end }
-            index -= 1
-        }
-        return nil
+        poolRuns.endOfRun(holding: address, pageSize: pool.pageSize)
+            ?? sharedRuns.endOfRun(holding: address, pageSize: pool.pageSize)
     }
 
     /// Takes a block of its own from the pool's allocator.
@@ -165,11 +134,11 @@ struct PageLedger: ~Copyable {
         }
         #endif
         if !poolRuns.isEmpty {
-            pool.returnRuns(poolRuns, pageCount: Self.pages(in: poolRuns))
+            pool.returnRuns(poolRuns, pageCount: poolRuns.pageCount)
             poolRuns.removeAll()
         }
         if !sharedRuns.isEmpty {
-            PagePool.shared.returnRuns(sharedRuns, pageCount: Self.pages(in: sharedRuns))
+            PagePool.shared.returnRuns(sharedRuns, pageCount: sharedRuns.pageCount)
             sharedRuns.removeAll()
         }
         pageCount = 0
@@ -182,14 +151,8 @@ struct PageLedger: ~Copyable {
         }
     }
 
-    private static func pages(in runs: borrowing RawList<PageRun>) -> Int {
-        var total = 0
-        for index in 0..<runs.count { total += runs[index].pageCount }
-        return total
-    }
-
     #if DEBUG
-    private func poison(_ runs: borrowing RawList<PageRun>, pageSize: Int) {
+    private func poison(_ runs: borrowing PageRunList, pageSize: Int) {
         for index in 0..<runs.count {
             // Safe: the region holds the whole run until it returns it.
             runs[index].start.initializeMemory(
