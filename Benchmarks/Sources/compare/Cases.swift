@@ -83,7 +83,10 @@ func allCases() -> [Case] {
     for scenario in ["producer-consumer", "larson", "cache-scratch"] {
         cases += generalAllocators(scenario) + [Case(scenario, "shard")]
     }
-    cases += generalAllocators("request") + [Case("request", "bump"), Case("request", "Region"), Case("request", "Region-long")]
+    cases += generalAllocators("request")
+    cases += [
+        Case("request", "bump"), Case("request", "bump-memory"), Case("request", "Region"), Case("request", "Region-long"),
+    ]
     return cases
 }
 
@@ -129,6 +132,7 @@ func runChild(_ c: Case, ops: OpCounts) async -> Double {
         if name == "swift+package" { await touchPackage() }
         return nodeChurn(streams, ops: ops.objects)
     case ("request", "bump"): return bumpRequests(streams, objects: ops.requests, perRequest: requestSize)
+    case ("request", "bump-memory"): return memoryBumpRequests(streams, objects: ops.requests, perRequest: requestSize)
     case (_, "mimalloc"): return await general(scenario, RawMimalloc(), ThreadSpawner(), streams, ops)
     default: return await general(scenario, ProcessMalloc(), ThreadSpawner(), streams, ops)
     }

@@ -153,6 +153,30 @@ func bumpRequests(_ streams: RandomStreams, objects: Int, perRequest: Int) -> Do
     return elapsedPerOp(start, cab_now_ns(), rounds * perRequest)
 }
 
+/// The bump with its state in memory (`cab_bump_t`), bounds-checked, reset per request: the
+/// floor for any allocator object, whose cursor must be loaded and stored at each allocation.
+@inline(never)
+func memoryBumpRequests(_ streams: RandomStreams, objects: Int, perRequest: Int) -> Double {
+    let sizes = streams.sizes
+    let mask = RandomStreams.mask
+    let slots = UnsafeMutablePointer<UnsafeMutableRawPointer>.allocate(capacity: perRequest)
+    defer { slots.deallocate() }
+    let arenaBytes = perRequest * 1040
+    let arena = UnsafeMutableRawPointer.allocate(byteCount: arenaBytes, alignment: 16)
+    defer { arena.deallocate() }
+    let bump = UnsafeMutablePointer<cab_bump_t>.allocate(capacity: 1)
+    defer { bump.deallocate() }
+    let rounds = objects / perRequest
+    let start = cab_now_ns()
+    for r in 0..<rounds {
+        let base = r &* perRequest
+        bump.pointee = cab_bump_t(cursor: UInt(bitPattern: arena), limit: UInt(bitPattern: arena + arenaBytes))
+        for k in 0..<perRequest { slots[k] = cab_bump_alloc(bump, sizes[(base &+ k) & mask])! }
+        cab_escape(slots)
+    }
+    return elapsedPerOp(start, cab_now_ns(), rounds * perRequest)
+}
+
 // MARK: Buffers and objects
 
 @inline(never)

@@ -168,10 +168,7 @@ public final class PagePool {
             store.chunks.append(chunk)
             store.free.reserveCapacity(store.chunks.count * pagesPerChunk)
             // Lowest address last, so that it is lent first and the pages after it follow.
-            for page in stride(from: pagesPerChunk - 1, through: 0, by: -1) {
-                // Safe: `page * pageSize` is inside the chunk just allocated.
-                store.free.append(chunk + page * pageSize)
-            }
+            store.free.appendPages(of: PageRun(start: chunk, pageCount: pagesPerChunk), pageSize: pageSize)
             chunkCountFigure.store(store.chunks.count, ordering: .relaxed)
         }
         let run = store.free.popRun(upTo: maximum, pageSize: pageSize)

@@ -19,16 +19,12 @@ extension RawList where Element == UnsafeMutableRawPointer {
     /// Pushes the pages of `runs` so that popping gives the first run first, each run's pages in
     /// ascending order. O(pages).
     mutating func push(_ runs: borrowing PageRunList, pageSize: Int) {
+        let total = runs.pageCount
+        reserveCapacity(count + total)
         var index = runs.count - 1
         while index >= 0 {
             let run = runs[index]
-            reserveCapacity(count + run.pageCount)
-            var page = run.pageCount - 1
-            while page >= 0 {
-                // Safe: address arithmetic inside the run.
-                append(run.start + page * pageSize)
-                page -= 1
-            }
+            appendPages(of: run, pageSize: pageSize)
             index -= 1
         }
     }

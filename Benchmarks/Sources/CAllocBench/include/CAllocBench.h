@@ -45,6 +45,21 @@ static inline void cab_touch(void *pointer, int count) {
     for (int i = 0; i < count; i++) { *word = *word + 1; }
 }
 
+/// A bare bump allocator whose cursor lives in memory, as the state of any allocator object does
+/// (the compiler cannot keep it in a register across the caller's stores through other
+/// pointers). 16-byte alignment; returns NULL when the buffer is full.
+typedef struct cab_bump {
+    uintptr_t cursor;
+    uintptr_t limit;
+} cab_bump_t;
+
+static inline void *cab_bump_alloc(cab_bump_t *bump, size_t size) {
+    uintptr_t start = (bump->cursor + 15) & ~(uintptr_t)15;
+    if (start > bump->limit || size > bump->limit - start) { return NULL; }
+    bump->cursor = start + size;
+    return (void *)start;
+}
+
 /// The file that the process's `malloc` symbol resolves to (glibc, or a preloaded allocator).
 const char *cab_malloc_origin(void);
 
