@@ -2,10 +2,10 @@
 /// its pool is a shard's pool and the region ran on another thread) and its large blocks.
 ///
 /// ## Thread rules
-/// - A page is taken from the region's own pool only where that pool allows it
+/// - Pages are taken from the region's own pool only where that pool allows it
 ///   (``PagePool/isTakeableHere``): anywhere for a pool without an owner, on the owner thread for
-///   a shard's pool. Anywhere else it comes from ``PagePool/shared``. The check runs at *every*
-///   page refill, because a region's task may hop threads at any `await`.
+///   a shard's pool. Anywhere else they come from ``PagePool/shared``. The check runs at *every*
+///   refill, because a region's task may hop threads at any `await`.
 /// - Every page goes back to the pool it came from; a shard's pool takes pages returned from
 ///   other threads through its inbox.
 /// - Large blocks come from, and go back to, the region's pool's allocator (which is `Sendable`).

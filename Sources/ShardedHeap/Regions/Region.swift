@@ -55,7 +55,7 @@ public final class Region: Allocator {
     // accessor of these three hands out an `inout` that could overlap another access, so the
     // dynamic exclusivity checks Swift would otherwise run on every bump (in the caller, since
     // `allocate` is inlinable) guard nothing.
-    /// The next free byte of the current page.
+    /// The next free byte of the current run of pages.
     @exclusivity(unchecked) @usableFromInline var cursor: UInt = 0
     /// The end of the current run of pages.
     @exclusivity(unchecked) @usableFromInline var limit: UInt = 0
@@ -130,7 +130,8 @@ public final class Region: Allocator {
     ///   block cannot be had.
     /// - Precondition: The region is open; `byteCount >= 0`; `alignment` is a power of two in
     ///   range. The messages name the bad value.
-    /// - Complexity: O(1). No system allocation unless the current page is full.
+    /// - Complexity: O(1). No system allocation: a refill takes pages from the pool, which asks
+    ///   its allocator for a chunk only when it has no free page.
     ///
     /// Call it from the task that owns the region.
     @inlinable
