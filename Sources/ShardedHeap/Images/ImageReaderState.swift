@@ -5,12 +5,18 @@
 /// decoded once, so a pass that visits more has found nodes shared between parents (which only
 /// a crafted file has) and stops instead of taking exponential time.
 ///
+/// Making one is cheap: the key table is parsed once per image (``ImageSource/keys``), so a
+/// pass costs one small allocation. The coding path holds only the keys of the containers being
+/// decoded (the keys of scalar fields are never added), and is read only to report an error.
+///
 /// One thread uses a state, for one pass; so its mutable properties are
 /// `@exclusivity(unchecked)` (no access to one of them overlaps another).
 final class ImageReaderState {
-    let storage: ImageStorage
+    let source: ImageSource
     let bytes: ImageBytes
-    let keys: ImageKeys
+    /// Unowned: `source` holds the keys as long as it lives, and this state holds `source`; so
+    /// no reference count changes per pass.
+    unowned(unsafe) let keys: ImageKeys
     let maximumDepth: Int
     @exclusivity(unchecked) var path: [any CodingKey] = []
     @exclusivity(unchecked) var depth = 0
@@ -20,11 +26,14 @@ final class ImageReaderState {
     @exclusivity(unchecked) var guessNode = -1
     @exclusivity(unchecked) var guessField = 0
 
-    init(storage: ImageStorage, keyTable: Int, maximumDepth: Int) throws(ImageError) {
-        self.storage = storage
-        self.bytes = storage.bytes
-        self.keys = try ImageKeys(bytes: bytes, tableOffset: keyTable)
+    /// - Throws: What is wrong with the key table, when it is damaged (every pass reports it,
+    ///   whether or not the value has keyed containers).
+    init(source: ImageSource, maximumDepth: Int) throws(ImageError) {
+        self.source = source
+        self.bytes = source.bytes
+        self.keys = source.keys
         self.maximumDepth = maximumDepth
+        _ = try keys.table
     }
 
     /// Counts one visited node.
@@ -55,9 +64,7 @@ final class ImageReaderState {
     /// The index of the field named `name` in `keyed`, or nil.
     @inline(__always)
     func fieldIndex(of name: String, in keyed: ImageKeyedNode) throws(ImageError) -> Int? {
-        if guessNode == keyed.offset, guessField < keyed.count,
-            ImageKeys.equal(try keys.bytes(ofKey: keyed.keyID(guessField, in: bytes), in: keyed), name)
-        {
+        if guessNode == keyed.offset, guessField < keyed.count, try keys.field(guessField, of: keyed, isNamed: name) {
             guessField += 1
             return guessField - 1
         }
