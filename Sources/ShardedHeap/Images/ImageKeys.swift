@@ -17,32 +17,46 @@ final class ImageKeys {
 
     let bytes: ImageBytes
     private let parsedTable: Result<ImageArrayNode, ImageError>
-    /// The start of each cached key's UTF-8 (a checked range), or -1 when its node is damaged.
-    private let starts: [Int]
-    private let counts: [Int]
+    /// Whether the table itself is damaged (then ``table`` throws). A plain flag, so a pass can
+    /// check it without copying the result.
+    let isDamaged: Bool
+    /// The checked UTF-8 ranges of the first key ids, in memory this object allocates and frees.
+    let ranges: ImageKeyRanges
 
     init(bytes: ImageBytes, tableOffset: Int) {
         self.bytes = bytes
         do throws(ImageError) {
             let table = try bytes.arrayNode(at: tableOffset)
             parsedTable = .success(table)
+            isDamaged = false
             let cached = min(table.count, Self.cachedCount)
-            var starts = [Int](repeating: -1, count: cached)
-            var counts = [Int](repeating: 0, count: cached)
+            // Starts, then lengths; freed in deinit.
+            let entries = UnsafeMutablePointer<Int>.allocate(capacity: max(2 * cached, 1))
             for id in 0..<cached {
-                guard let offset = try? table.child(id, in: bytes),
+                // Safe (both): `id` and `cached + id` are below the 2 * cached entries allocated.
+                if let offset = try? table.child(id, in: bytes),
                     case .string(let start, let count)? = try? bytes.node(at: offset)
-                else { continue }
-                starts[id] = start
-                counts[id] = count
+                {
+                    (entries + id).initialize(to: start)
+                    (entries + cached + id).initialize(to: count)
+                } else {
+                    (entries + id).initialize(to: -1)
+                    (entries + cached + id).initialize(to: 0)
+                }
             }
-            self.starts = starts
-            self.counts = counts
+            ranges = ImageKeyRanges(bytes: bytes, table: UnsafePointer(entries), count: cached)
         } catch {
             parsedTable = .failure(error)
-            starts = []
-            counts = []
+            isDamaged = true
+            ranges = ImageKeyRanges(bytes: bytes, table: nil, count: 0)
         }
+    }
+
+    deinit {
+        guard let table = ranges.table else { return }
+        // Safe: allocated in init for exactly this object; no view outlives it (views are used
+        // only by passes, which hold the image source, which holds this object).
+        UnsafeMutablePointer(mutating: table).deallocate()
     }
 
     /// The parsed table node.
@@ -54,11 +68,7 @@ final class ImageKeys {
     /// The UTF-8 bytes of key `id`, as used by `keyed`.
     @inline(__always)
     func bytes(ofKey id: UInt64, in keyed: ImageKeyedNode) throws(ImageError) -> UnsafeRawBufferPointer {
-        if id < UInt64(starts.count) {
-            let start = starts[Int(id)]
-            // Safe: cached ranges were checked against the image when the table was parsed.
-            if start >= 0 { return bytes.uncheckedBuffer(start, counts[Int(id)]) }
-        }
+        if let utf8 = ranges.utf8(ofKey: id) { return utf8 }
         return try uncachedBytes(ofKey: id, in: keyed)
     }
 

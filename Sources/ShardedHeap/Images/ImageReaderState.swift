@@ -17,6 +17,8 @@ final class ImageReaderState {
     /// Unowned: `source` holds the keys as long as it lives, and this state holds `source`; so
     /// no reference count changes per pass.
     unowned(unsafe) let keys: ImageKeys
+    /// The keys' checked ranges, copied so that matching a name changes no reference counts.
+    let keyRanges: ImageKeyRanges
     let maximumDepth: Int
     @exclusivity(unchecked) var path: [any CodingKey] = []
     @exclusivity(unchecked) var depth = 0
@@ -32,8 +34,9 @@ final class ImageReaderState {
         self.source = source
         self.bytes = source.bytes
         self.keys = source.keys
+        self.keyRanges = keys.ranges
         self.maximumDepth = maximumDepth
-        _ = try keys.table
+        if keys.isDamaged { _ = try keys.table }
     }
 
     /// Counts one visited node.
@@ -61,16 +64,33 @@ final class ImageReaderState {
         )
     }
 
-    /// The index of the field named `name` in `keyed`, or nil.
+    /// The index of the first field named `name` in `keyed`, or nil. O(1) when fields are read
+    /// in stored order, O(fields) otherwise.
     @inline(__always)
     func fieldIndex(of name: String, in keyed: ImageKeyedNode) throws(ImageError) -> Int? {
-        if guessNode == keyed.offset, guessField < keyed.count, try keys.field(guessField, of: keyed, isNamed: name) {
+        if guessNode == keyed.offset, guessField < keyed.count, try field(guessField, of: keyed, isNamed: name) {
             guessField += 1
             return guessField - 1
         }
-        guard let field = try keys.field(named: name, in: keyed) else { return nil }
-        guessNode = keyed.offset
-        guessField = field + 1
-        return field
+        for field in 0..<keyed.count where try self.field(field, of: keyed, isNamed: name) {
+            guessNode = keyed.offset
+            guessField = field + 1
+            return field
+        }
+        return nil
+    }
+
+    /// Whether field `field` of `keyed` is named `name` (compared byte for byte).
+    @inline(__always)
+    func field(_ field: Int, of keyed: ImageKeyedNode, isNamed name: String) throws(ImageError) -> Bool {
+        let id = keyed.keyID(field, in: bytes)
+        let key: UnsafeRawBufferPointer
+        if let cached = keyRanges.utf8(ofKey: id) {
+            key = cached
+        } else {
+            key = try keys.bytes(ofKey: id, in: keyed)
+        }
+        var name = name
+        return name.withUTF8 { ImageKeys.equal(key, UnsafeRawBufferPointer($0)) }
     }
 }

@@ -5,8 +5,11 @@ import Synchronization
 ///
 /// Images, cursors, element views and decoding passes hold the source by reference, so the bytes
 /// stay valid while any of them is alive.
-final class ImageSource: Sendable {
+final class ImageSource {
     let storage: ImageStorage
+    /// The bounds-checked view of the bytes (a copy of `storage.bytes`, so readers need not go
+    /// through, and retain, the storage).
+    let bytes: ImageBytes
     /// The offset of the key table, from the checked header.
     let keyTable: Int
     /// The parsed key table once made: the address of a retained ``ImageKeys``, or 0 before.
@@ -17,38 +20,36 @@ final class ImageSource: Sendable {
 
     init(storage: ImageStorage, keyTable: Int) {
         self.storage = storage
+        self.bytes = storage.bytes
         self.keyTable = keyTable
     }
 
     deinit {
         let address = parsedKeys.load(ordering: .acquiring)
         guard address != 0 else { return }
-        // Safe: a non-zero address is the one reference `makeKeys` retained and stored; nothing
+        // Safe: a non-zero address is the one reference `publishKeys` retained and stored; nothing
         // else releases it, and no reader outlives this source.
         Unmanaged<ImageKeys>.fromOpaque(UnsafeRawPointer(bitPattern: address)!).release()
     }
-
-    /// The bounds-checked view of the bytes.
-    var bytes: ImageBytes { storage.bytes }
 
     /// The key table, parsed on the first call. Threads that race on the first call each parse
     /// it; one result is kept and every caller gets that one. O(1) after the first call; the
     /// first is O(min(key count, ``ImageKeys/cachedCount``)).
     @inline(__always)
     var keys: ImageKeys {
-        // Acquiring: pairs with the releasing exchange in `makeKeys`, so the table's contents
+        // Acquiring: pairs with the releasing exchange in `publishKeys`, so the table's contents
         // are visible before its address is.
-        let address = parsedKeys.load(ordering: .acquiring)
-        guard address != 0 else { return makeKeys() }
+        var address = parsedKeys.load(ordering: .acquiring)
+        if address == 0 { address = publishKeys() }
         // Safe: the address is of an ImageKeys this source holds a reference to until deinit.
         return Unmanaged<ImageKeys>.fromOpaque(UnsafeRawPointer(bitPattern: address)!).takeUnretainedValue()
     }
 
     /// Parses the key table and publishes it, or takes the one another thread published first.
+    /// Returns the published table's address.
     @inline(never)
-    private func makeKeys() -> ImageKeys {
-        let keys = ImageKeys(bytes: storage.bytes, tableOffset: keyTable)
-        let retained = Unmanaged.passRetained(keys)
+    private func publishKeys() -> UInt {
+        let retained = Unmanaged.passRetained(ImageKeys(bytes: bytes, tableOffset: keyTable))
         let address = UInt(bitPattern: retained.toOpaque())
         // Acquiring and releasing: publishes our table's contents on success (release), and sees
         // the winner's contents on failure (acquire).
@@ -57,9 +58,13 @@ final class ImageSource: Sendable {
             desired: address,
             ordering: .acquiringAndReleasing
         )
-        if exchanged { return keys }
+        if exchanged { return address }
         retained.release()
-        // Safe: `winner` is the address another thread published; this source holds it.
-        return Unmanaged<ImageKeys>.fromOpaque(UnsafeRawPointer(bitPattern: winner)!).takeUnretainedValue()
+        return winner
     }
 }
+
+// @unchecked: every stored property is a constant except `parsedKeys`, an atomic that goes from
+// 0 to one address once; `bytes` points into the storage, whose bytes never change and which
+// this source keeps alive.
+extension ImageSource: @unchecked Sendable {}

@@ -45,6 +45,8 @@ struct ImageKeyCacheTests {
             #expect(try fromFile[index] == people[index])
         }
         // Element views made one per read share the image's table, and cursors agree with them.
+        #expect(try mapped.elements.source.keys === mapped.root.source.keys)
+        #expect(fromFile.source.keys.ranges.count == 3)
         for index in [0, 1, 2_999] {
             #expect(try mapped.elements[index] == people[index])
             #expect(try mapped.root.element(index).field("name")?.decode(String.self) == people[index].name)
@@ -71,6 +73,13 @@ struct ImageKeyCacheTests {
                 return await group.reduce(0, +)
             }
             #expect(mismatches == 0)
+            // One table was kept, whichever thread parsed first.
+            let keys = ObjectIdentifier(elements.source.keys)
+            let seen = await withTaskGroup(of: ObjectIdentifier.self) { group in
+                for _ in 0..<4 { group.addTask { ObjectIdentifier(elements.source.keys) } }
+                return await group.reduce(into: Set<ObjectIdentifier>()) { $0.insert($1) }
+            }
+            #expect(seen == [keys])
         }
     }
 
