@@ -76,6 +76,7 @@ struct ImagesReport {
             "| bytes | image \(megabytes(r.imageBytes)) | JSON \(megabytes(r.jsonBytes)) | \(r.jsonBytes > 0 ? String(format: "%.2f", Double(r.imageBytes) / Double(r.jsonBytes)) : "") |",
             "| open | `MappedImage(contentsOf:)` \(r.open.map { String(format: "%.4f ms", $0.median / 1e6) } ?? "") (median of \(r.open?.runs.count ?? 0)) | (JSON has no open: it is decoded) | |",
             "| one random record | `elements[i]` \(nanoseconds(r.lookup)) \(spread(r.lookup, "%.0f")); first pass \(nanoseconds(r.lookupFirstPass)) | `JSONDecoder` of one record's JSON \(nanoseconds(r.jsonRecordDecode)) \(spread(r.jsonRecordDecode, "%.0f")) | \(ratio(r.jsonRecordDecode, r.lookup)) |",
+            "| find one random record, not decode it | `elements.cursor(at: i).kind` \(nanoseconds(r.locate)) \(spread(r.locate, "%.0f")) | | |",
             "| read the whole array | `image.get()` \(seconds(r.getInMemory)); `MappedImage.get()` \(seconds(r.getMapped)) (\(perRecordGet) per record) | `JSONDecoder().decode` \(seconds(r.jsonDecode)) (\(perRecordWholeJSON) per record) | \(ratio(r.jsonDecode, r.getMapped)) |",
             "",
             "Image file written (temporary file, fsync, rename) in \(String(format: "%.2f", r.writeFileSeconds)) s; building the records took \(String(format: "%.2f", r.buildSeconds)) s.",

@@ -34,6 +34,9 @@ struct ImagesResults: Codable {
     var open: Timing?
     var lookupFirstPass: Timing?
     var lookup: Timing?
+    /// `elements.cursor(at: i).kind` over the same indices: finding the record and reading its
+    /// first byte, without decoding it (the memory-latency floor of a lookup).
+    var locate: Timing?
     var jsonRecordDecode: Timing?
     var getInMemory: Timing?
     var getMapped: Timing?
