@@ -165,7 +165,8 @@ public struct ImageCursor: Sendable {
         @_lifetime(borrow self)
         get {
             // Safe: the storage is alive while this cursor is, and its bytes never change.
-            _overrideLifetime(RawSpan(_unsafeStart: source.storage.base, byteCount: source.storage.count), borrowing: self)
+            let storage = source.storage
+            return _overrideLifetime(RawSpan(_unsafeStart: storage.base, byteCount: storage.count), borrowing: self)
         }
     }
 

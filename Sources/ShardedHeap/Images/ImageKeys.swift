@@ -74,7 +74,10 @@ final class ImageKeys {
 
     /// The UTF-8 bytes of key `id`, read from the table: for ids past the cache, and for damaged
     /// keys (to throw what is wrong with them).
-    private func uncachedBytes(ofKey id: UInt64, in keyed: ImageKeyedNode) throws(ImageError) -> UnsafeRawBufferPointer {
+    private func uncachedBytes(
+        ofKey id: UInt64,
+        in keyed: ImageKeyedNode
+    ) throws(ImageError) -> UnsafeRawBufferPointer {
         let table = try self.table
         guard id < UInt64(table.count) else {
             throw .badKeyID(at: keyed.offset, keyID: id, keyCount: table.count)

@@ -58,7 +58,9 @@ extension ImageReaderState {
     func string(at ref: ImageNodeRef) throws -> String {
         if ref.element < 0, let (start, count) = bytes.stringRange(at: ref.offset) {
             try visit()
-            guard let value = bytes.string(start: start, count: count) else { throw ImageError.invalidUTF8(at: ref.offset) }
+            guard let value = bytes.string(start: start, count: count) else {
+                throw ImageError.invalidUTF8(at: ref.offset)
+            }
             return value
         }
         return try string(try node(ref), at: ref)
