@@ -83,12 +83,18 @@ enum ImagesBenchmark {
         let written = image!
         results.imageBytes = written.byteCount
         results.writeFileSeconds = try Stopwatch.time { try written.write(to: path) }.seconds
-        print(String(format: "image %d bytes, written to %@ in %.2f s", written.byteCount, path, results.writeFileSeconds))
+        let seconds = results.writeFileSeconds
+        print(String(format: "image %d bytes, written to %@ in %.2f s", written.byteCount, path, seconds))
         return (written, json)
     }
 
     /// Opens of the file, then random `elements[i]` on one mapping against one record's JSON.
-    static func lookupSteps(_ people: [Person], options: Options, path: String, into results: inout ImagesResults) throws {
+    static func lookupSteps(
+        _ people: [Person],
+        options: Options,
+        path: String,
+        into results: inout ImagesResults
+    ) throws {
         var openRuns: [Double] = []
         for _ in 0..<options.opens {
             let start = cab_now_ns()
@@ -207,7 +213,8 @@ enum ImagesBenchmark {
             let decode = try Stopwatch.time { try JSONDecoder().decode([Person].self, from: json) }
             guard decode.result == people else { fatalError("images: JSONDecoder differs") }
             decoding.append(decode.seconds)
-            print(String(format: "rep %d: get() %.3f s, mapped get() %.3f s, JSONDecoder %.3f s", rep + 1, get.seconds, getMapped.seconds, decode.seconds))
+            let format = "rep %d: get() %.3f s, mapped get() %.3f s, JSONDecoder %.3f s"
+            print(String(format: format, rep + 1, get.seconds, getMapped.seconds, decode.seconds))
         }
         results.getInMemory = .init(unit: "s", runs: inMemory)
         results.getMapped = .init(unit: "s", runs: fromMapping)

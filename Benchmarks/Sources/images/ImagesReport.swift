@@ -14,13 +14,24 @@ struct ImagesReport {
     var goals: [Goal] {
         var goals: [Goal] = []
         if let open = results.open {
-            goals.append(Goal(text: "MappedImage opens in under 1 ms", measured: String(format: "%.4f ms", open.median / 1e6), met: open.median < 1e6))
+            let measured = String(format: "%.4f ms", open.median / 1e6)
+            goals.append(Goal(text: "MappedImage opens in under 1 ms", measured: measured, met: open.median < 1e6))
         }
         if let lookup = results.lookup {
-            goals.append(Goal(text: "a random elements[i] takes under 300 ns", measured: String(format: "%.0f ns", lookup.median), met: lookup.median < 300))
+            let measured = String(format: "%.0f ns", lookup.median)
+            goals.append(
+                Goal(text: "a random elements[i] takes under 300 ns", measured: measured, met: lookup.median < 300)
+            )
         }
         if let speedup = results.copySpeedup {
-            goals.append(Goal(text: "OffHeap.copy at least 3x faster than JSONEncoder", measured: String(format: "%.2fx", speedup.median), met: speedup.median >= 3))
+            let measured = String(format: "%.2fx", speedup.median)
+            goals.append(
+                Goal(
+                    text: "OffHeap.copy at least 3x faster than JSONEncoder",
+                    measured: measured,
+                    met: speedup.median >= 3
+                )
+            )
         }
         if results.jsonBytes > 0 {
             goals.append(
@@ -48,13 +59,29 @@ struct ImagesReport {
 
     private func spread(_ timing: ImagesResults.Timing?, _ format: String) -> String {
         guard let timing, timing.runs.count > 1 else { return "" }
-        return "(" + String(format: format, timing.runs.min()!) + " to " + String(format: format, timing.runs.max()!) + ")"
+        let low = String(format: format, timing.runs.min()!)
+        let high = String(format: format, timing.runs.max()!)
+        return "(\(low) to \(high))"
     }
+
+    /// A table row of `cells`.
+    private func row(_ cells: String...) -> String { "| " + cells.joined(separator: " | ") + " |" }
+
+    /// `text` with the spread of `timing` after it, when it has more than one run.
+    private func with(_ text: String, _ timing: ImagesResults.Timing?, _ format: String) -> String {
+        let range = spread(timing, format)
+        return range.isEmpty ? text : "\(text) \(range)"
+    }
+
+    private func fixed(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
 
     func markdown() -> String {
         let r = results
-        let perRecordWholeJSON = r.jsonDecode.map { String(format: "%.0f ns", $0.median / Double(r.count) * 1e9) } ?? "not measured"
-        let perRecordGet = r.getMapped.map { String(format: "%.0f ns", $0.median / Double(r.count) * 1e9) } ?? "not measured"
+        let perRecord = { (timing: ImagesResults.Timing?) -> String in
+            timing.map { String(format: "%.0f ns", $0.median / Double(r.count) * 1e9) } ?? "not measured"
+        }
+        let open = r.open.map { String(format: "%.4f ms", $0.median / 1e6) } ?? "not measured"
+        let sizeRatio = r.jsonBytes > 0 ? fixed(Double(r.imageBytes) / Double(r.jsonBytes), 2) : ""
         var lines: [String] = [
             "# Off-heap images: `[Person]` against Foundation's JSON",
             "",
@@ -66,28 +93,65 @@ struct ImagesReport {
             "",
             "- Date (the machine's clock, which may be off): \(r.date)",
             "- Machine: \(r.machine?.summary ?? "unknown")",
-            "- Records: \(r.count) `Person { name: String, age: Int, height: Int }`, names of 2 to about 40 bytes, about one in eight with a non-ASCII letter",
-            "- Whole-array steps: median of \(r.wholeArrayReps) run(s) each. Lookups: \(r.lookupsPerPass) seeded random indices per pass, one first pass on a fresh mapping, then the median of \(r.lookupPasses) passes. One record's JSON: the first \(r.jsonRecordsPerPass) indices of the same sequence, each record encoded on its own beforehand, one `JSONDecoder` reused, the same passes.",
-            "- Peak RSS \(r.peakRSSMiB) MiB; the run took \(String(format: "%.0f", r.totalSeconds)) s",
+            "- Records: \(r.count) `Person { name: String, age: Int, height: Int }`; names of 2 to about 40 "
+                + "bytes, about one in eight with a non-ASCII letter",
+            "- Whole-array steps: median of \(r.wholeArrayReps) run(s) each. Lookups: \(r.lookupsPerPass) "
+                + "seeded random indices per pass; one first pass on a fresh mapping, then the median of "
+                + "\(r.lookupPasses) passes (range in brackets). One record's JSON: the first "
+                + "\(r.jsonRecordsPerPass) indices of the same sequence, each record encoded on its own "
+                + "beforehand, one `JSONDecoder` reused, the same passes.",
+            "- Peak RSS \(r.peakRSSMiB) MiB; the run took \(fixed(r.totalSeconds, 0)) s",
             "",
-            "| step | ShardedHeap | Foundation JSON | ratio |",
-            "| --- | --- | --- | --- |",
-            "| write the array | `OffHeap.copy` \(seconds(r.copy)) \(spread(r.copy, "%.3f")) | `JSONEncoder().encode` \(seconds(r.jsonEncode)) \(spread(r.jsonEncode, "%.3f")) | \(r.copySpeedup.map { String(format: "%.2fx faster", $0.median) } ?? "") |",
-            "| bytes | image \(megabytes(r.imageBytes)) | JSON \(megabytes(r.jsonBytes)) | \(r.jsonBytes > 0 ? String(format: "%.2f", Double(r.imageBytes) / Double(r.jsonBytes)) : "") |",
-            "| open | `MappedImage(contentsOf:)` \(r.open.map { String(format: "%.4f ms", $0.median / 1e6) } ?? "") (median of \(r.open?.runs.count ?? 0)) | (JSON has no open: it is decoded) | |",
-            "| one random record | `elements[i]` \(nanoseconds(r.lookup)) \(spread(r.lookup, "%.0f")); first pass \(nanoseconds(r.lookupFirstPass)) | `JSONDecoder` of one record's JSON \(nanoseconds(r.jsonRecordDecode)) \(spread(r.jsonRecordDecode, "%.0f")) | \(ratio(r.jsonRecordDecode, r.lookup)) |",
-            "| find one random record, not decode it | `elements.cursor(at: i).kind` \(nanoseconds(r.locate)) \(spread(r.locate, "%.0f")) | | |",
-            "| read the whole array | `image.get()` \(seconds(r.getInMemory)); `MappedImage.get()` \(seconds(r.getMapped)) (\(perRecordGet) per record) | `JSONDecoder().decode` \(seconds(r.jsonDecode)) (\(perRecordWholeJSON) per record) | \(ratio(r.jsonDecode, r.getMapped)) |",
+            row("step", "ShardedHeap", "Foundation JSON", "ratio"),
+            row("---", "---", "---", "---"),
+            row(
+                "write the array",
+                with("`OffHeap.copy` \(seconds(r.copy))", r.copy, "%.3f"),
+                with("`JSONEncoder().encode` \(seconds(r.jsonEncode))", r.jsonEncode, "%.3f"),
+                r.copySpeedup.map { String(format: "%.2fx faster", $0.median) } ?? ""
+            ),
+            row("bytes", "image \(megabytes(r.imageBytes))", "JSON \(megabytes(r.jsonBytes))", sizeRatio),
+            row(
+                "open",
+                "`MappedImage(contentsOf:)` \(open) (median of \(r.open?.runs.count ?? 0))",
+                "(none: JSON is decoded)",
+                ""
+            ),
+            row(
+                "one random record",
+                with("`elements[i]` \(nanoseconds(r.lookup))", r.lookup, "%.0f")
+                    + "; first pass \(nanoseconds(r.lookupFirstPass))",
+                with(
+                    "`JSONDecoder` of one record's JSON \(nanoseconds(r.jsonRecordDecode))",
+                    r.jsonRecordDecode,
+                    "%.0f"
+                ),
+                ratio(r.jsonRecordDecode, r.lookup)
+            ),
+            row(
+                "find one random record, not decode it",
+                with("`elements.cursor(at: i).kind` \(nanoseconds(r.locate))", r.locate, "%.0f"),
+                "",
+                ""
+            ),
+            row(
+                "read the whole array",
+                "`image.get()` \(seconds(r.getInMemory)); `MappedImage.get()` \(seconds(r.getMapped)) "
+                    + "(\(perRecord(r.getMapped)) per record)",
+                "`JSONDecoder().decode` \(seconds(r.jsonDecode)) (\(perRecord(r.jsonDecode)) per record)",
+                ratio(r.jsonDecode, r.getMapped)
+            ),
             "",
-            "Image file written (temporary file, fsync, rename) in \(String(format: "%.2f", r.writeFileSeconds)) s; building the records took \(String(format: "%.2f", r.buildSeconds)) s.",
+            "Image file written (temporary file, fsync, rename) in \(fixed(r.writeFileSeconds, 2)) s; building "
+                + "the records took \(fixed(r.buildSeconds, 2)) s.",
             "",
             "## Goals",
             "",
-            "| goal | measured | met |",
-            "| --- | --- | --- |",
+            row("goal", "measured", "met"),
+            row("---", "---", "---"),
         ]
         for goal in goals {
-            lines.append("| \(goal.text) | \(goal.measured) | \(goal.met.map { $0 ? "yes" : "**no**" } ?? "not measured") |")
+            lines.append(row(goal.text, goal.measured, goal.met.map { $0 ? "yes" : "**no**" } ?? "not measured"))
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -47,6 +47,7 @@ struct MachineInfo: Codable {
     }
 
     var summary: String {
-        "\(processors) × \(cpu), \(memoryGiB) GiB, Linux \(kernel), \(swift); load average at start \(loadAverageAtStart)"
+        "\(processors) × \(cpu), \(memoryGiB) GiB, Linux \(kernel), \(swift); "
+            + "load average at start \(loadAverageAtStart)"
     }
 }
