@@ -30,6 +30,16 @@ let package = Package(
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        // `swift run -c release --package-path Benchmarks images`: issue 6's off-heap image
+        // figures against Foundation's JSON; writes docs/benchmarks/images.{md,json}.
+        .executableTarget(
+            name: "images",
+            dependencies: [
+                "CAllocBench",
+                .product(name: "ShardedHeap", package: library),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         // `swift package --disable-sandbox benchmark`: package-benchmark suites with thresholds
         // checked in under Thresholds/.
         .executableTarget(

@@ -66,6 +66,39 @@ extension ImageBytes {
         }
     }
 
+    /// The UTF-8 range of the string node at `offset`, or nil when there is no well-formed string
+    /// node there (then `node(at:)` says what is wrong). The range is checked against the image.
+    @inline(__always)
+    func stringRange(at offset: Int) -> (start: Int, count: Int)? {
+        guard offset >= ImageFormat.headerSize, offset < count else { return nil }
+        // Safe: `offset` was just checked to lie inside the image.
+        let tag = base.load(fromByteOffset: offset, as: UInt8.self)
+        guard tag & ~3 == ImageFormat.Tag.string else { return nil }
+        let width = ImageFormat.width(ofCode: tag)
+        let start = offset + 1 + width
+        guard start <= count else { return nil }
+        let length = uncheckedUnsigned(widthCode: tag, at: offset + 1)  // its range: just checked
+        guard length <= UInt64(count - start) else { return nil }
+        return (start, Int(length))
+    }
+
+    /// The value of the integer node at `offset` (sign-extended when signed), or nil when there
+    /// is no well-formed integer node there (then `node(at:)` says what is wrong).
+    @inline(__always)
+    func integerBits(at offset: Int) -> (bits: UInt64, isSigned: Bool)? {
+        guard offset >= ImageFormat.headerSize, offset < count else { return nil }
+        // Safe: `offset` was just checked to lie inside the image.
+        let tag = base.load(fromByteOffset: offset, as: UInt8.self)
+        let kind = tag & ~3
+        guard kind == ImageFormat.Tag.signed || kind == ImageFormat.Tag.unsigned else { return nil }
+        let width = ImageFormat.width(ofCode: tag)
+        guard width <= count - offset - 1 else { return nil }
+        let raw = uncheckedUnsigned(widthCode: tag, at: offset + 1)  // its range: just checked
+        guard kind == ImageFormat.Tag.signed else { return (raw, false) }
+        let shift = UInt64(64 - 8 * width)
+        return (UInt64(bitPattern: Int64(bitPattern: raw << shift) >> shift), true)
+    }
+
     /// The value at `ref`: a node, or one element of a scalar array.
     @inline(__always)
     func node(_ ref: ImageNodeRef) throws(ImageError) -> ImageNode {

@@ -5,10 +5,11 @@ extension ImageContent {
     /// After it succeeds, decoding can still fail only with a `DecodingError` (the image holds
     /// another shape than the type expects), never with an ``ImageError`` about the bytes.
     func validate() throws(ImageError) {
-        let bytes = storage.bytes
-        let keys = try ImageKeys(bytes: bytes, tableOffset: header.keyTable)
-        for id in 0..<keys.table.count {
-            let offset = try keys.table.child(id, in: bytes)
+        let bytes = source.bytes
+        let keys = source.keys
+        let table = try keys.table
+        for id in 0..<table.count {
+            let offset = try table.child(id, in: bytes)
             guard case .string(let start, let count) = try bytes.node(at: offset) else {
                 throw .unexpectedNode(at: offset, expected: "String (a key)", found: "another node")
             }
@@ -49,7 +50,6 @@ extension ImageContent {
     }
 
     private func checkUTF8(_ bytes: ImageBytes, _ start: Int, _ count: Int, at offset: Int) throws(ImageError) {
-        let utf8 = bytes.uncheckedBuffer(start, count).assumingMemoryBound(to: UInt8.self)
-        guard String(validating: utf8, as: UTF8.self) != nil else { throw .invalidUTF8(at: offset) }
+        guard bytes.string(start: start, count: count) != nil else { throw .invalidUTF8(at: offset) }
     }
 }

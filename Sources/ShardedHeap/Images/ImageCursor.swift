@@ -16,16 +16,15 @@
 ///
 /// Cursors are values; any thread may use them, as the bytes they read never change.
 public struct ImageCursor: Sendable {
-    let storage: ImageStorage
-    let keyTable: Int
+    let source: ImageSource
     let ref: ImageNodeRef
 
-    private var bytes: ImageBytes { storage.bytes }
+    private var bytes: ImageBytes { source.bytes }
 
     private func node() throws(ImageError) -> ImageNode { try bytes.node(ref) }
 
     private func moved(to ref: ImageNodeRef) -> ImageCursor {
-        ImageCursor(storage: storage, keyTable: keyTable, ref: ref)
+        ImageCursor(source: source, ref: ref)
     }
 
     /// The offset of the value's node in the image (for a scalar array element: of the array).
@@ -74,7 +73,8 @@ public struct ImageCursor: Sendable {
     /// - Complexity: O(number of fields).
     public func field(_ name: String) throws(ImageError) -> ImageCursor? {
         let keyed = try keyedNode()
-        let keys = try ImageKeys(bytes: bytes, tableOffset: keyTable)
+        let keys = source.keys
+        _ = try keys.table
         guard let field = try keys.field(named: name, in: keyed) else { return nil }
         return moved(to: ImageNodeRef(offset: try keyed.child(field, in: bytes)))
     }
@@ -85,7 +85,8 @@ public struct ImageCursor: Sendable {
     public var fieldNames: [String] {
         get throws(ImageError) {
             let keyed = try keyedNode()
-            let keys = try ImageKeys(bytes: bytes, tableOffset: keyTable)
+            let keys = source.keys
+            _ = try keys.table
             var names: [String] = []
             names.reserveCapacity(keyed.count)
             for field in 0..<keyed.count { names.append(try keys.name(ofField: field, in: keyed)) }
@@ -164,7 +165,8 @@ public struct ImageCursor: Sendable {
         @_lifetime(borrow self)
         get {
             // Safe: the storage is alive while this cursor is, and its bytes never change.
-            _overrideLifetime(RawSpan(_unsafeStart: storage.base, byteCount: storage.count), borrowing: self)
+            let storage = source.storage
+            return _overrideLifetime(RawSpan(_unsafeStart: storage.base, byteCount: storage.count), borrowing: self)
         }
     }
 
@@ -173,8 +175,8 @@ public struct ImageCursor: Sendable {
     ///   a `T`, or whatever `T.init(from:)` throws.
     /// - Complexity: O(size of the value).
     public func decode<T: Decodable>(_ type: T.Type = T.self) throws -> T {
-        let pass = try ImageReaderState(storage: storage, keyTable: keyTable, maximumDepth: OffHeap.maximumDepth)
-        return try pass.decodeValue(type, at: ref, key: nil)
+        let pass = try ImageReaderState(source: source, maximumDepth: OffHeap.maximumDepth)
+        return try pass.decodeValue(type, at: ref)
     }
 
     /// The elements of the array here, each decoded as `E` on demand.
@@ -183,8 +185,8 @@ public struct ImageCursor: Sendable {
     public func elements<E: Decodable>(of type: E.Type = E.self) throws(ImageError) -> ImageElements<E> {
         let node = try node()
         switch node {
-        case .array(let array): return ImageElements(storage: storage, keyTable: keyTable, source: .nodes(array))
-        case .scalarArray(let array): return ImageElements(storage: storage, keyTable: keyTable, source: .scalars(array))
+        case .array(let array): return ImageElements(source: source, array: .nodes(array))
+        case .scalarArray(let array): return ImageElements(source: source, array: .scalars(array))
         default: throw .unexpectedNode(at: ref.offset, expected: "array", found: node.kindName)
         }
     }

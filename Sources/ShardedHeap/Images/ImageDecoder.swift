@@ -12,7 +12,8 @@ struct ImageDecoder: Decoder {
         guard case .keyed(let keyed) = node else {
             throw state.mismatch([String: Any].self, expected: "keyed container", found: node, at: ref)
         }
-        return KeyedDecodingContainer(try ImageKeyedDecodingContainer<Key>(state: state, node: keyed))
+        let index = try ImageKeyedDecodingContainer<Key>.index(of: keyed, in: state)
+        return KeyedDecodingContainer(ImageKeyedDecodingContainer<Key>(state: state, node: keyed, index: index))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {

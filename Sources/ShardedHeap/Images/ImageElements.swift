@@ -11,14 +11,13 @@
 ///
 /// The view keeps the image's bytes alive. Any thread may use it.
 public struct ImageElements<Element: Decodable>: Sendable {
-    let storage: ImageStorage
-    let keyTable: Int
-    let source: ImageUnkeyedDecodingContainer.Source
+    let source: ImageSource
+    let array: ImageUnkeyedDecodingContainer.Source
 
     /// The number of elements.
     /// - Complexity: O(1).
     public var count: Int {
-        switch source {
+        switch array {
         case .nodes(let array): array.count
         case .scalars(let array): array.count
         }
@@ -37,7 +36,9 @@ public struct ImageElements<Element: Decodable>: Sendable {
     /// - Complexity: O(1) to find, O(size of the element) to decode.
     public subscript(index: Int) -> Element {
         get throws {
-            try cursor(at: index).decode(Element.self)
+            let ref = try self.ref(at: index)
+            let pass = try ImageReaderState(source: source, maximumDepth: OffHeap.maximumDepth)
+            return try pass.decodeValue(Element.self, at: ref)
         }
     }
 
@@ -45,12 +46,17 @@ public struct ImageElements<Element: Decodable>: Sendable {
     /// - Precondition: `0 <= index < count`.
     /// - Complexity: O(1).
     public func cursor(at index: Int) throws(ImageError) -> ImageCursor {
+        ImageCursor(source: source, ref: try ref(at: index))
+    }
+
+    /// Where element `index` is.
+    /// - Precondition: `0 <= index < count`.
+    @inline(__always)
+    private func ref(at index: Int) throws(ImageError) -> ImageNodeRef {
         precondition(index >= 0 && index < count, "ImageElements: index \(index) out of range 0..<\(count)")
-        let ref: ImageNodeRef
-        switch source {
-        case .nodes(let array): ref = ImageNodeRef(offset: try array.child(index, in: storage.bytes))
-        case .scalars(let array): ref = ImageNodeRef(offset: array.offset, element: index)
+        switch array {
+        case .nodes(let array): return ImageNodeRef(offset: try array.child(index, in: source.bytes))
+        case .scalars(let array): return ImageNodeRef(offset: array.offset, element: index)
         }
-        return ImageCursor(storage: storage, keyTable: keyTable, ref: ref)
     }
 }

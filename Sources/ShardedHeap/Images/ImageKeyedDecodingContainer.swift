@@ -6,20 +6,26 @@ struct ImageKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoc
     let node: ImageKeyedNode
     let index: [String: Int]?
 
-    init(state: ImageReaderState, node: ImageKeyedNode) throws(ImageError) {
+    /// A container over `node`. Kept trivial (the index is built by ``index(of:in:)``): a
+    /// generic initialiser with a body builds `self` in a temporary, which costs a metadata lookup
+    /// and a copy on every container.
+    @inline(__always)
+    init(state: ImageReaderState, node: ImageKeyedNode, index: [String: Int]?) {
         self.state = state
         self.node = node
-        if node.count > 16 {
-            var index: [String: Int] = [:]
-            index.reserveCapacity(node.count)
-            for field in 0..<node.count {
-                let name = try state.keys.name(ofField: field, in: node)
-                if index[name] == nil { index[name] = field }
-            }
-            self.index = index
-        } else {
-            self.index = nil
+        self.index = index
+    }
+
+    /// For containers of more than 16 fields, the first field of each name; nil for smaller ones.
+    static func index(of node: ImageKeyedNode, in state: ImageReaderState) throws(ImageError) -> [String: Int]? {
+        guard node.count > 16 else { return nil }
+        var index: [String: Int] = [:]
+        index.reserveCapacity(node.count)
+        for field in 0..<node.count {
+            let name = try state.keys.name(ofField: field, in: node)
+            if index[name] == nil { index[name] = field }
         }
+        return index
     }
 
     var codingPath: [any CodingKey] { state.path }
@@ -63,8 +69,7 @@ struct ImageKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoc
         return try state.bool(try state.node(at), at: at)
     }
     func decode(_ type: String.Type, forKey key: Key) throws -> String {
-        let at = try ref(key)
-        return try state.string(try state.node(at), at: at)
+        try state.string(at: try ref(key))
     }
     func decode(_ type: Double.Type, forKey key: Key) throws -> Double {
         let at = try ref(key)
@@ -87,8 +92,7 @@ struct ImageKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoc
 
     @inline(__always)
     private func integer<T: FixedWidthInteger>(_ key: Key) throws -> T {
-        let at = try ref(key)
-        return try state.integer(try state.node(at), as: T.self, at: at)
+        try state.integer(at: try ref(key), as: T.self)
     }
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {

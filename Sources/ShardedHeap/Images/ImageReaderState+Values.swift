@@ -48,44 +48,98 @@ extension ImageReaderState {
         guard case .string(let start, let count) = node else {
             throw mismatch(String.self, expected: "String", found: node, at: ref)
         }
-        let utf8 = bytes.uncheckedBuffer(start, count).assumingMemoryBound(to: UInt8.self)
-        guard let value = String(validating: utf8, as: UTF8.self) else { throw ImageError.invalidUTF8(at: ref.offset) }
+        guard let value = bytes.string(start: start, count: count) else { throw ImageError.invalidUTF8(at: ref.offset) }
         return value
     }
 
-    /// Decodes `T` from `ref`: standard scalars and `String` directly, anything else through
-    /// `T(from:)` one level deeper.
-    func decodeValue<T: Decodable>(_ type: T.Type, at ref: ImageNodeRef, key: (any CodingKey)?) throws -> T {
-        if let value = try decodeScalar(type, at: ref) { return value }
-        try visit()
-        guard depth < maximumDepth else { throw ImageError.tooDeep(limit: maximumDepth) }
-        depth += 1
-        if let key { path.append(key) }
+    /// The string at `ref`. A well-formed string node is read directly; anything else takes the
+    /// general path, which throws the error that names what is there.
+    @inline(__always)
+    func string(at ref: ImageNodeRef) throws -> String {
+        if ref.element < 0, let (start, count) = bytes.stringRange(at: ref.offset) {
+            try visit()
+            guard let value = bytes.string(start: start, count: count) else {
+                throw ImageError.invalidUTF8(at: ref.offset)
+            }
+            return value
+        }
+        return try string(try node(ref), at: ref)
+    }
+
+    /// The integer at `ref` as a `T`. A well-formed integer node whose value fits is read
+    /// directly; anything else takes the general path, which throws the error that names it.
+    @inline(__always)
+    func integer<T: FixedWidthInteger>(at ref: ImageNodeRef, as type: T.Type) throws -> T {
+        if ref.element < 0, let (bits, isSigned) = bytes.integerBits(at: ref.offset) {
+            let fitting = isSigned ? T(exactly: Int64(bitPattern: bits)) : T(exactly: bits)
+            if let fitting {
+                try visit()
+                return fitting
+            }
+        }
+        return try integer(try node(ref), as: type, at: ref)
+    }
+
+    /// Decodes `T` from `ref` at the top of a pass (no coding key): standard scalars and `String`
+    /// directly, anything else through `T(from:)` one level deeper.
+    func decodeValue<T: Decodable>(_ type: T.Type, at ref: ImageNodeRef) throws -> T {
+        if Self.isScalar(type) { return try scalar(type, at: ref) }
+        try enter()
+        defer { depth -= 1 }
+        return try T(from: ImageDecoder(state: self, ref: ref))
+    }
+
+    /// Decodes `T` from `ref`, the value of `key`, which the coding path holds while `T` decodes.
+    func decodeValue<T: Decodable, Key: CodingKey>(_ type: T.Type, at ref: ImageNodeRef, key: Key) throws -> T {
+        if Self.isScalar(type) { return try scalar(type, at: ref) }
+        try enter()
+        path.append(key)
         defer {
             depth -= 1
-            if key != nil { path.removeLast() }
+            path.removeLast()
         }
         return try T(from: ImageDecoder(state: self, ref: ref))
     }
 
-    /// `T` from `ref` when `T` is a standard scalar type or `String`; nil otherwise.
+    /// Counts a visit to a container and goes one level deeper.
     @inline(__always)
-    func decodeScalar<T>(_ type: T.Type, at ref: ImageNodeRef) throws -> T? {
+    private func enter() throws(ImageError) {
+        try visit()
+        guard depth < maximumDepth else { throw .tooDeep(limit: maximumDepth) }
+        depth += 1
+    }
+
+    /// Whether `T` is a standard scalar type or `String`, which ``scalar(_:at:)`` reads.
+    ///
+    /// A plain `Bool`, not a `T?` from the reader: in code not specialised for `T`, making a `T?`
+    /// looks up `Optional<T>`'s metadata at run time, which costs more than the read.
+    @inline(__always)
+    static func isScalar<T>(_ type: T.Type) -> Bool {
+        T.self == String.self || T.self == Int.self || T.self == Double.self || T.self == Bool.self
+            || T.self == Int64.self || T.self == Int32.self || T.self == Int16.self || T.self == Int8.self
+            || T.self == UInt.self || T.self == UInt64.self || T.self == UInt32.self || T.self == UInt16.self
+            || T.self == UInt8.self || T.self == Float.self
+    }
+
+    /// `T` from `ref`, where `T` is a standard scalar type or `String`.
+    /// - Precondition: `isScalar(T.self)`.
+    @inline(__always)
+    func scalar<T>(_ type: T.Type, at ref: ImageNodeRef) throws -> T {
         // Safe (every unsafeBitCast below): each runs only when T is exactly the source type.
-        if T.self == String.self { return unsafeBitCast(try string(try node(ref), at: ref), to: T.self) }
-        if T.self == Int.self { return unsafeBitCast(try integer(try node(ref), as: Int.self, at: ref), to: T.self) }
+        if T.self == String.self { return unsafeBitCast(try string(at: ref), to: T.self) }
+        if T.self == Int.self { return unsafeBitCast(try integer(at: ref, as: Int.self), to: T.self) }
         if T.self == Double.self { return unsafeBitCast(try double(try node(ref), at: ref), to: T.self) }
         if T.self == Bool.self { return unsafeBitCast(try bool(try node(ref), at: ref), to: T.self) }
-        if T.self == Int64.self { return unsafeBitCast(try integer(try node(ref), as: Int64.self, at: ref), to: T.self) }
-        if T.self == Int32.self { return unsafeBitCast(try integer(try node(ref), as: Int32.self, at: ref), to: T.self) }
-        if T.self == Int16.self { return unsafeBitCast(try integer(try node(ref), as: Int16.self, at: ref), to: T.self) }
-        if T.self == Int8.self { return unsafeBitCast(try integer(try node(ref), as: Int8.self, at: ref), to: T.self) }
-        if T.self == UInt.self { return unsafeBitCast(try integer(try node(ref), as: UInt.self, at: ref), to: T.self) }
-        if T.self == UInt64.self { return unsafeBitCast(try integer(try node(ref), as: UInt64.self, at: ref), to: T.self) }
-        if T.self == UInt32.self { return unsafeBitCast(try integer(try node(ref), as: UInt32.self, at: ref), to: T.self) }
-        if T.self == UInt16.self { return unsafeBitCast(try integer(try node(ref), as: UInt16.self, at: ref), to: T.self) }
-        if T.self == UInt8.self { return unsafeBitCast(try integer(try node(ref), as: UInt8.self, at: ref), to: T.self) }
+        if T.self == Int64.self { return unsafeBitCast(try integer(at: ref, as: Int64.self), to: T.self) }
+        if T.self == Int32.self { return unsafeBitCast(try integer(at: ref, as: Int32.self), to: T.self) }
+        if T.self == Int16.self { return unsafeBitCast(try integer(at: ref, as: Int16.self), to: T.self) }
+        if T.self == Int8.self { return unsafeBitCast(try integer(at: ref, as: Int8.self), to: T.self) }
+        if T.self == UInt.self { return unsafeBitCast(try integer(at: ref, as: UInt.self), to: T.self) }
+        if T.self == UInt64.self { return unsafeBitCast(try integer(at: ref, as: UInt64.self), to: T.self) }
+        if T.self == UInt32.self { return unsafeBitCast(try integer(at: ref, as: UInt32.self), to: T.self) }
+        if T.self == UInt16.self { return unsafeBitCast(try integer(at: ref, as: UInt16.self), to: T.self) }
+        if T.self == UInt8.self { return unsafeBitCast(try integer(at: ref, as: UInt8.self), to: T.self) }
         if T.self == Float.self { return unsafeBitCast(try float(try node(ref), at: ref), to: T.self) }
-        return nil
+        preconditionFailure("ImageReaderState.scalar: \(T.self) is not a standard scalar type")
     }
 }

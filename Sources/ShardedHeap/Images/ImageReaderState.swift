@@ -5,12 +5,20 @@
 /// decoded once, so a pass that visits more has found nodes shared between parents (which only
 /// a crafted file has) and stops instead of taking exponential time.
 ///
+/// Making one is cheap: the key table is parsed once per image (``ImageSource/keys``), so a
+/// pass costs one small allocation. The coding path holds only the keys of the containers being
+/// decoded (the keys of scalar fields are never added), and is read only to report an error.
+///
 /// One thread uses a state, for one pass; so its mutable properties are
 /// `@exclusivity(unchecked)` (no access to one of them overlaps another).
 final class ImageReaderState {
-    let storage: ImageStorage
+    let source: ImageSource
     let bytes: ImageBytes
-    let keys: ImageKeys
+    /// Unowned: `source` holds the keys as long as it lives, and this state holds `source`; so
+    /// no reference count changes per pass.
+    unowned(unsafe) let keys: ImageKeys
+    /// The keys' checked ranges, copied so that matching a name changes no reference counts.
+    let keyRanges: ImageKeyRanges
     let maximumDepth: Int
     @exclusivity(unchecked) var path: [any CodingKey] = []
     @exclusivity(unchecked) var depth = 0
@@ -20,11 +28,15 @@ final class ImageReaderState {
     @exclusivity(unchecked) var guessNode = -1
     @exclusivity(unchecked) var guessField = 0
 
-    init(storage: ImageStorage, keyTable: Int, maximumDepth: Int) throws(ImageError) {
-        self.storage = storage
-        self.bytes = storage.bytes
-        self.keys = try ImageKeys(bytes: bytes, tableOffset: keyTable)
+    /// - Throws: What is wrong with the key table, when it is damaged (every pass reports it,
+    ///   whether or not the value has keyed containers).
+    init(source: ImageSource, maximumDepth: Int) throws(ImageError) {
+        self.source = source
+        self.bytes = source.bytes
+        self.keys = source.keys
+        self.keyRanges = keys.ranges
         self.maximumDepth = maximumDepth
+        if keys.isDamaged { _ = try keys.table }
     }
 
     /// Counts one visited node.
@@ -52,18 +64,33 @@ final class ImageReaderState {
         )
     }
 
-    /// The index of the field named `name` in `keyed`, or nil.
+    /// The index of the first field named `name` in `keyed`, or nil. O(1) when fields are read
+    /// in stored order, O(fields) otherwise.
     @inline(__always)
     func fieldIndex(of name: String, in keyed: ImageKeyedNode) throws(ImageError) -> Int? {
-        if guessNode == keyed.offset, guessField < keyed.count,
-            ImageKeys.equal(try keys.bytes(ofKey: keyed.keyID(guessField, in: bytes), in: keyed), name)
-        {
+        if guessNode == keyed.offset, guessField < keyed.count, try field(guessField, of: keyed, isNamed: name) {
             guessField += 1
             return guessField - 1
         }
-        guard let field = try keys.field(named: name, in: keyed) else { return nil }
-        guessNode = keyed.offset
-        guessField = field + 1
-        return field
+        for field in 0..<keyed.count where try self.field(field, of: keyed, isNamed: name) {
+            guessNode = keyed.offset
+            guessField = field + 1
+            return field
+        }
+        return nil
+    }
+
+    /// Whether field `field` of `keyed` is named `name` (compared byte for byte).
+    @inline(__always)
+    func field(_ field: Int, of keyed: ImageKeyedNode, isNamed name: String) throws(ImageError) -> Bool {
+        let id = keyed.keyID(field, in: bytes)
+        let key: UnsafeRawBufferPointer
+        if let cached = keyRanges.utf8(ofKey: id) {
+            key = cached
+        } else {
+            key = try keys.bytes(ofKey: id, in: keyed)
+        }
+        var name = name
+        return name.withUTF8 { ImageKeys.equal(key, UnsafeRawBufferPointer($0)) }
     }
 }

@@ -11,7 +11,7 @@ struct ImageSingleValueDecodingContainer: SingleValueDecodingContainer {
     }
 
     @inline(__always)
-    private func scalar<T>(_ type: T.Type) throws -> T { try state.decodeScalar(type, at: ref)! }
+    private func scalar<T>(_ type: T.Type) throws -> T { try state.scalar(type, at: ref) }
 
     func decode(_ type: Bool.Type) throws -> Bool { try scalar(type) }
     func decode(_ type: String.Type) throws -> String { try scalar(type) }
@@ -29,6 +29,6 @@ struct ImageSingleValueDecodingContainer: SingleValueDecodingContainer {
     func decode(_ type: UInt64.Type) throws -> UInt64 { try scalar(type) }
 
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        try state.decodeValue(type, at: ref, key: nil)
+        try state.decodeValue(type, at: ref)
     }
 }

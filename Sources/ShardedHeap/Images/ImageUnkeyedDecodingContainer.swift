@@ -50,7 +50,7 @@ struct ImageUnkeyedDecodingContainer: UnkeyedDecodingContainer {
 
     @inline(__always)
     private mutating func scalar<T>(_ type: T.Type) throws -> T {
-        let value = try state.decodeScalar(type, at: try current(type))!
+        let value = try state.scalar(type, at: try current(type))
         currentIndex += 1
         return value
     }
