@@ -52,7 +52,7 @@ struct ShardLifecycleTests {
         let buffers = await withShardedAllocation(heap: heap, shard: 0) { alloc in
             (0..<blocks).map { _ in
                 let buffer = alloc.makeBuffer(byteCount: blockSize)
-                buffer.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0xA5) }
+                _ = buffer.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0xA5) }
                 return buffer
             }
         }
