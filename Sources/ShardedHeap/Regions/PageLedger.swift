@@ -21,8 +21,6 @@ struct PageLedger: ~Copyable {
     var sharedRuns = PageRunList()
     /// Blocks that do not fit a page, from `pool.allocator`.
     var largeBlocks = RawList<LargeBlock>()
-    /// The pages held now, in both lists of runs.
-    private(set) var pageCount = 0
 
     struct LargeBlock {
         var pointer: UnsafeMutableRawPointer
@@ -57,17 +55,11 @@ struct PageLedger: ~Copyable {
         guard let run = taken else {
             throw .outOfMemory(requested: pool.pageSize, alignment: pool.pageSize)
         }
-        pageCount += run.pageCount
         return (run, merged)
     }
 
-    /// Which pool a run came from.
-    enum Source { case own, shared }
-
-    /// The pages held that came from `source`. O(runs).
-    func pageCount(in source: Source) -> Int {
-        source == .own ? poolRuns.pageCount : sharedRuns.pageCount
-    }
+    /// The pages held now, in both lists of runs. O(runs).
+    var pageCount: Int { poolRuns.pageCount + sharedRuns.pageCount }
 
     /// Borrows one page (for ``SharedRegion``, which fills one page at a time).
     mutating func takePage() throws(AllocationError) -> UnsafeMutableRawPointer {
@@ -134,14 +126,13 @@ struct PageLedger: ~Copyable {
         }
         #endif
         if !poolRuns.isEmpty {
-            pool.returnRuns(poolRuns, pageCount: poolRuns.pageCount)
+            pool.returnRuns(poolRuns)
             poolRuns.removeAll()
         }
         if !sharedRuns.isEmpty {
-            PagePool.shared.returnRuns(sharedRuns, pageCount: sharedRuns.pageCount)
+            PagePool.shared.returnRuns(sharedRuns)
             sharedRuns.removeAll()
         }
-        pageCount = 0
         if !largeBlocks.isEmpty {
             for index in 0..<largeBlocks.count {
                 pool.allocator.deallocate(largeBlocks[index].pointer)

@@ -182,7 +182,8 @@ public final class PagePool {
     ///
     /// The pages go onto the free list so that the first run comes off it first, each in
     /// ascending order: the next region to borrow them finds the same runs again.
-    func returnRuns(_ runs: borrowing PageRunList, pageCount: Int) {
+    func returnRuns(_ runs: borrowing PageRunList) {
+        let pageCount = runs.pageCount
         guard pageCount > 0 else { return }
         if ownerSlot == nil {
             lock.withLock { _ in

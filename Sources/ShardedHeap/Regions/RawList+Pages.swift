@@ -19,8 +19,7 @@ extension RawList where Element == UnsafeMutableRawPointer {
     /// Pushes the pages of `runs` so that popping gives the first run first, each run's pages in
     /// ascending order. O(pages).
     mutating func push(_ runs: borrowing PageRunList, pageSize: Int) {
-        let total = runs.pageCount
-        reserveCapacity(count + total)
+        reserveCapacity(count + runs.pageCount)
         var index = runs.count - 1
         while index >= 0 {
             let run = runs[index]

@@ -142,7 +142,7 @@ struct PagePoolTests {
                     }
                 }
                 let intact = blocks.allSatisfy { holdsPattern($0.0, count: 4000, seed: $0.1) }
-                let counts = (region.ledger.pageCount(in: .own), region.ledger.pageCount(in: .shared))
+                let counts = (region.ledger.poolRuns.pageCount, region.ledger.sharedRuns.pageCount)
                 // Close on shard 1's thread: pages of shard 0's pool go back through its inbox.
                 await withTaskExecutorPreference(elsewhere) { region.close() }
                 return (counts.0, counts.1, intact)
