@@ -20,11 +20,17 @@ let package = Package(
             name: "CAllocBench",
             linkerSettings: [.linkedLibrary("dl")]
         ),
+        // What both runners share: the seeded generator and the machine probes for the reports.
+        .target(
+            name: "BenchmarkSupport",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         // `swift run -c release --package-path Benchmarks compare`: every allocator under one
         // harness, in child processes, interleaved; writes docs/benchmarks/.
         .executableTarget(
             name: "compare",
             dependencies: [
+                "BenchmarkSupport",
                 "CAllocBench",
                 .product(name: "ShardedHeap", package: library),
             ],
@@ -35,6 +41,7 @@ let package = Package(
         .executableTarget(
             name: "images",
             dependencies: [
+                "BenchmarkSupport",
                 "CAllocBench",
                 .product(name: "ShardedHeap", package: library),
             ],

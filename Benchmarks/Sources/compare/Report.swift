@@ -1,6 +1,6 @@
+import BenchmarkSupport
 import CAllocBench
 import Foundation
-import Glibc
 
 /// The machine a run happened on.
 struct Machine: Codable {
@@ -12,34 +12,15 @@ struct Machine: Codable {
     let packages: [String: String]
 
     static func current() -> Machine {
-        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
-            .map { $0.split(separator: ":", maxSplits: 1).last!.trimmingCharacters(in: .whitespaces) } ?? "unknown"
-        var name = utsname()
-        uname(&name)
-        let kernel = withUnsafeBytes(of: &name.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        let swift = shell(["swift", "--version"]).split(separator: "\n").first.map(String.init) ?? "unknown"
         var packages: [String: String] = [:]
         for package in ["libmimalloc2.0", "libjemalloc2", "libtcmalloc-minimal4"] {
-            let version = shell(["dpkg-query", "-W", "-f", "${Version}", package])
+            let version = MachineProbe.output(of: ["dpkg-query", "-W", "-f", "${Version}", package])
             packages[package] = version.isEmpty ? "not installed" : version
         }
         return Machine(
-            processors: ProcessInfo.processInfo.activeProcessorCount, model: model, kernel: kernel, swift: swift,
+            processors: ProcessInfo.processInfo.activeProcessorCount, model: MachineProbe.cpuModel,
+            kernel: MachineProbe.kernelRelease, swift: MachineProbe.firstLine(of: ["swift", "--version"]),
             glibc: String(cString: cab_glibc_version()), packages: packages)
-    }
-
-    static func shell(_ arguments: [String]) -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return "" }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return process.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : ""
     }
 
     var summary: String {

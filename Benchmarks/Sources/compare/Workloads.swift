@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import CAllocBench
 import Glibc
 import ShardedHeap
@@ -17,19 +18,12 @@ struct RandomStreams {
     let indices: UnsafeMutablePointer<Int>
 
     init(seed: UInt64 = 0x5EED_1234_ABCD_0042) {
-        var state = seed
-        func next() -> UInt64 {  // splitmix64
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var random = SplitMix64(seed: seed)
         sizes = .allocate(capacity: RandomStreams.count)
         indices = .allocate(capacity: RandomStreams.count)
         for i in 0..<RandomStreams.count {
-            sizes[i] = 16 + Int(next() % 1009)
-            indices[i] = Int(next() % UInt64(RandomStreams.liveObjects))
+            sizes[i] = 16 + random.below(1009)
+            indices[i] = random.below(RandomStreams.liveObjects)
         }
     }
 }

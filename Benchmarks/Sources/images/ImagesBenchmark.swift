@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import CAllocBench
 import Foundation
 import ShardedHeap

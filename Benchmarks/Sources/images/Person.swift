@@ -1,3 +1,5 @@
+import BenchmarkSupport
+
 /// The record of issue 6's goals: a name of mixed length and two numbers.
 struct Person: Codable, Equatable, Sendable {
     var name: String
