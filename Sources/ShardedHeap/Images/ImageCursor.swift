@@ -74,7 +74,7 @@ public struct ImageCursor: Sendable {
     public func field(_ name: String) throws(ImageError) -> ImageCursor? {
         let keyed = try keyedNode()
         let keys = source.keys
-        _ = try keys.table
+        try keys.checkIntact()
         guard let field = try keys.field(named: name, in: keyed) else { return nil }
         return moved(to: ImageNodeRef(offset: try keyed.child(field, in: bytes)))
     }
@@ -86,7 +86,7 @@ public struct ImageCursor: Sendable {
         get throws(ImageError) {
             let keyed = try keyedNode()
             let keys = source.keys
-            _ = try keys.table
+            try keys.checkIntact()
             var names: [String] = []
             names.reserveCapacity(keyed.count)
             for field in 0..<keyed.count { names.append(try keys.name(ofField: field, in: keyed)) }

@@ -65,6 +65,13 @@ final class ImageKeys {
         get throws(ImageError) { try parsedTable.get() }
     }
 
+    /// Throws what is wrong with the key table when it is damaged, as parsing it used to; does
+    /// nothing otherwise.
+    @inline(__always)
+    func checkIntact() throws(ImageError) {
+        if isDamaged { _ = try table }
+    }
+
     /// The UTF-8 bytes of key `id`, as used by `keyed`.
     @inline(__always)
     func bytes(ofKey id: UInt64, in keyed: ImageKeyedNode) throws(ImageError) -> UnsafeRawBufferPointer {

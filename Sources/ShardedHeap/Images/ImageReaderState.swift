@@ -36,7 +36,7 @@ final class ImageReaderState {
         self.keys = source.keys
         self.keyRanges = keys.ranges
         self.maximumDepth = maximumDepth
-        if keys.isDamaged { _ = try keys.table }
+        try keys.checkIntact()
     }
 
     /// Counts one visited node.
