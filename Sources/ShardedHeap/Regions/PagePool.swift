@@ -43,7 +43,7 @@ public final class PagePool {
     let pagesPerChunk: Int
 
     /// Guards `store` in a pool without an owner; unused in a shard's pool.
-    private let lock = PThreadLocked<Void>(())
+    private let lock = PThreadMutex()
     /// Chunks and free pages. Guarded by `lock`, or confined to the owner thread (see the type's
     /// docs).
     // Unchecked: every access is already exclusive by construction (the owner thread of a shard
@@ -147,7 +147,7 @@ public final class PagePool {
     /// - Precondition: ``isTakeableHere``; `maximum >= 1`.
     func takeRun(upTo maximum: Int) -> PageRun? {
         if ownerSlot == nil {
-            return lock.withLock { _ in takeUnlocked(upTo: maximum) }
+            return lock.withLock { takeUnlocked(upTo: maximum) }
         }
         require(
             ownerSlot == Mimalloc.currentShardSlot,
@@ -186,7 +186,7 @@ public final class PagePool {
         let pageCount = runs.pageCount
         guard pageCount > 0 else { return }
         if ownerSlot == nil {
-            lock.withLock { _ in
+            lock.withLock {
                 store.free.push(runs, pageSize: pageSize)
                 freePageFigure.store(store.free.count, ordering: .relaxed)
             }
@@ -222,7 +222,7 @@ public final class PagePool {
     @discardableResult
     public func trim() -> Int {
         if ownerSlot == nil {
-            return lock.withLock { _ in trimUnlocked() }
+            return lock.withLock { trimUnlocked() }
         }
         require(
             ownerSlot == Mimalloc.currentShardSlot,

@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// A value guarded by a pthread mutex, with `Mutex`'s `withLock` shape.
 ///
 /// Used instead of `Synchronization.Mutex` for state that many threads contend for. On Linux,
@@ -9,29 +5,21 @@ import Glibc
 /// ThreadSanitizer cannot see the hand-over, so under contention TSan reports races between two
 /// critical sections that the lock in fact separates. TSan intercepts pthread mutexes, so with
 /// this type the CI's TSan run checks the real ordering.
+///
+/// For a lock with no value of its own, use ``PThreadMutex``.
 final class PThreadLocked<Value: ~Copyable> {
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private let mutex = PThreadMutex()
     private var value: Value
 
     init(_ value: consuming Value) {
         self.value = value
-        mutex = .allocate(capacity: 1)
-        // Safe: the pointer was just allocated and is initialised once.
-        pthread_mutex_init(mutex, nil)
-    }
-
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
     }
 
     /// Runs `body` with exclusive access to the value.
     func withLock<Result, Failure: Error>(
         _ body: (inout Value) throws(Failure) -> Result
     ) throws(Failure) -> Result {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return try body(&value)
+        try mutex.withLock { () throws(Failure) -> Result in try body(&value) }
     }
 }
 
