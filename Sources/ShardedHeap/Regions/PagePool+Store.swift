@@ -4,7 +4,9 @@ extension PagePool {
     struct Store: ~Copyable {
         /// Every chunk the pool holds (sorted only after a trim).
         var chunks = RawList<UnsafeMutableRawPointer>()
-        /// Pages ready to lend; the last one is lent next.
-        var free = RawList<UnsafeMutableRawPointer>()
+        /// Runs of pages ready to lend; pages are lent from the start of the last run.
+        var free = RawList<PageRun>()
+        /// The pages in `free`.
+        var freePages = 0
     }
 }

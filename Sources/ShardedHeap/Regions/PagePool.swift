@@ -50,7 +50,7 @@ public final class PagePool {
     // pool, or `lock` for other pools), so Swift's dynamic exclusivity checks guard nothing.
     @exclusivity(unchecked) nonisolated(unsafe) private var store = Store()
     /// Pages returned to a shard's pool from other threads, waiting for the owner to take them in.
-    private let inbox = PThreadLocked<RawList<UnsafeMutableRawPointer>>(RawList())
+    private let inbox = PThreadLocked<RawList<PageRun>>(RawList())
     /// How many pages wait in `inbox`. A hint: relaxed, because the inbox's own lock orders the
     /// pages themselves; a stale zero only delays the drain to a later take or trim.
     private let inboxCount = Atomic<Int>(0)
@@ -166,13 +166,13 @@ public final class PagePool {
                 return nil
             }
             store.chunks.append(chunk)
-            store.free.reserveCapacity(store.chunks.count * pagesPerChunk)
-            // Lowest address last, so that it is lent first and the pages after it follow.
-            store.free.appendPages(of: PageRun(start: chunk, pageCount: pagesPerChunk), pageSize: pageSize)
+            store.free.append(PageRun(start: chunk, pageCount: pagesPerChunk))
+            store.freePages += pagesPerChunk
             chunkCountFigure.store(store.chunks.count, ordering: .relaxed)
         }
         let run = store.free.popRun(upTo: maximum, pageSize: pageSize)
-        freePageFigure.store(store.free.count, ordering: .relaxed)
+        store.freePages -= run.pageCount
+        freePageFigure.store(store.freePages, ordering: .relaxed)
         borrowedPages.store(borrowedPages.load(ordering: .relaxed) &+ run.pageCount, ordering: .relaxed)
         return run
     }
@@ -188,11 +188,13 @@ public final class PagePool {
         if ownerSlot == nil {
             lock.withLock {
                 store.free.push(runs, pageSize: pageSize)
-                freePageFigure.store(store.free.count, ordering: .relaxed)
+                store.freePages += pageCount
+                freePageFigure.store(store.freePages, ordering: .relaxed)
             }
         } else if ownerSlot == Mimalloc.currentShardSlot {
             store.free.push(runs, pageSize: pageSize)
-            freePageFigure.store(store.free.count, ordering: .relaxed)
+            store.freePages += pageCount
+            freePageFigure.store(store.freePages, ordering: .relaxed)
         } else {
             inbox.withLock { $0.push(runs, pageSize: pageSize) }
             inboxCount.wrappingAdd(pageCount, ordering: .relaxed)
@@ -203,11 +205,14 @@ public final class PagePool {
     /// Moves pages from the inbox to the free list. Owner thread of a shard's pool only.
     private func drainInbox() {
         inbox.withLock { waiting in
+            var pages = 0
+            for index in 0..<waiting.count { pages += waiting[index].pageCount }
             store.free.append(contentsOf: waiting)
-            inboxCount.wrappingSubtract(waiting.count, ordering: .relaxed)
+            store.freePages += pages
+            inboxCount.wrappingSubtract(pages, ordering: .relaxed)
             waiting.removeAll()
         }
-        freePageFigure.store(store.free.count, ordering: .relaxed)
+        freePageFigure.store(store.freePages, ordering: .relaxed)
     }
 
     // MARK: Trimming
@@ -215,7 +220,7 @@ public final class PagePool {
     /// Gives every chunk whose pages are all free back to the allocator.
     ///
     /// - Returns: The number of bytes given back.
-    /// - Complexity: O(*f* log *f* + *c* log *c*) for *f* free pages and *c* chunks.
+    /// - Complexity: O(*f* log *f* + *c* log *c*) for *f* free runs and *c* chunks.
     /// - Precondition: For a shard's pool, the caller runs on the shard's owner thread (use
     ///   ``ShardedHeap/trimPagePools()`` from elsewhere). A pool you created may be trimmed from
     ///   any thread.
@@ -234,34 +239,62 @@ public final class PagePool {
 
     /// Call with `lock` held, or on the owner thread.
     private func trimUnlocked() -> Int {
-        guard !store.chunks.isEmpty, store.free.count >= pagesPerChunk else { return 0 }
+        guard !store.chunks.isEmpty, store.freePages >= pagesPerChunk else { return 0 }
         store.free.withUnsafeMutableBufferPointer { buffer in
             var buffer = buffer
-            buffer.sort()
+            buffer.sort { $0.start < $1.start }
         }
         store.chunks.withUnsafeMutableBufferPointer { buffer in
             var buffer = buffer
             buffer.sort()
         }
-        // Walk chunks and free pages together, both ascending: a chunk is idle when all of its
-        // pages sit in a row in the sorted free list.
+        // Walk chunks and free runs together, both ascending: a chunk is idle when free runs
+        // cover all of it. A run may cover the end of one chunk and the start of the next, when
+        // the allocator placed the two side by side and a region's ledger merged its pages.
+        let chunkSize = chunkSize
+        let pageSize = pageSize
         var idle = RawList<UnsafeMutableRawPointer>()
-        var pageIndex = 0
+        var firstRun = 0
         for chunkIndex in 0..<store.chunks.count {
             let chunk = store.chunks[chunkIndex]
             let end = chunk + chunkSize
-            while pageIndex < store.free.count && store.free[pageIndex] < chunk { pageIndex += 1 }
-            var inChunk = 0
-            while pageIndex + inChunk < store.free.count && store.free[pageIndex + inChunk] < end { inChunk += 1 }
-            if inChunk == pagesPerChunk { idle.append(chunk) }
-            pageIndex += inChunk
+            while firstRun < store.free.count && store.free[firstRun].end(pageSize: pageSize) <= chunk {
+                firstRun += 1
+            }
+            var covered = 0
+            var runIndex = firstRun
+            while runIndex < store.free.count && store.free[runIndex].start < end {
+                let run = store.free[runIndex]
+                covered += Swift.min(run.end(pageSize: pageSize), end) - Swift.max(run.start, chunk)
+                runIndex += 1
+            }
+            if covered == chunkSize { idle.append(chunk) }
         }
         guard !idle.isEmpty else { return 0 }
-        // Both lists stay sorted, so membership in `idle` is a binary search.
-        let chunkSize = chunkSize
-        store.free.retain { page in
-            !Self.contains(idle, chunkStartingAtOrBelow: page, chunkSize: chunkSize)
+        // Keep the parts of each run that lie outside idle chunks (both lists stay sorted).
+        var kept = RawList<PageRun>()
+        var keptPages = 0
+        var idleIndex = 0
+        for runIndex in 0..<store.free.count {
+            let run = store.free[runIndex]
+            var start = run.start
+            let end = run.end(pageSize: pageSize)
+            while idleIndex < idle.count && idle[idleIndex] + chunkSize <= start { idleIndex += 1 }
+            var probe = idleIndex
+            while start < end {
+                let nextIdle = probe < idle.count && idle[probe] < end ? idle[probe] : end
+                if nextIdle > start {
+                    let pages = (nextIdle - start) / pageSize
+                    kept.append(PageRun(start: start, pageCount: pages))
+                    keptPages += pages
+                }
+                guard nextIdle < end else { break }
+                start = nextIdle + chunkSize
+                probe += 1
+            }
         }
+        store.free = kept
+        store.freePages = keptPages
         store.chunks.retain { chunk in
             !Self.contains(idle, chunkStartingAtOrBelow: chunk, chunkSize: chunkSize)
         }
@@ -269,7 +302,7 @@ public final class PagePool {
             allocator.deallocate(idle[index])
         }
         chunkCountFigure.store(store.chunks.count, ordering: .relaxed)
-        freePageFigure.store(store.free.count, ordering: .relaxed)
+        freePageFigure.store(store.freePages, ordering: .relaxed)
         return idle.count * chunkSize
     }
 

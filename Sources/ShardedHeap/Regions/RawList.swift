@@ -69,20 +69,6 @@ struct RawList<Element: BitwiseCopyable>: ~Copyable {
         return base.unsafelyUnwrapped[count]
     }
 
-    /// Appends the addresses of `run`'s pages, highest first (so the lowest is popped first).
-    /// O(pages), one store each.
-    mutating func appendPages(of run: PageRun, pageSize: Int) where Element == UnsafeMutableRawPointer {
-        reserveCapacity(count + run.pageCount)
-        // Safe: room for `run.pageCount` more elements was reserved above.
-        let slots = base.unsafelyUnwrapped + count
-        var address = run.end(pageSize: pageSize)
-        for slot in 0..<run.pageCount {
-            address -= pageSize
-            (slots + slot).initialize(to: address)
-        }
-        count += run.pageCount
-    }
-
     /// Removes the last `k` elements. O(1).
     mutating func removeLast(_ k: Int) {
         require(k >= 0 && k <= count, "RawList: removeLast(\(k)) on a list of \(count)")

@@ -36,6 +36,39 @@ struct PagePoolTests {
         #expect(pool.trim() == 0)
     }
 
+    @Test("trim frees chunks covered by a free run that crosses from one chunk into the next")
+    func trimRunAcrossChunks() throws {
+        // Chunks of 4 pages that touch: pages of chunks 0 and 1 merge into one run.
+        let slab = SlabAllocator(chunkSize: 16 * 1024, chunkCount: 4)
+        let pool = PagePool(chunkSize: 16 * 1024, pageSize: 4096, allocator: slab)
+        let first = Region.open(pool: pool)
+        // One block per page: runs of 1, 2, 1 (the rest of chunk 0) and 4 (chunk 1), all merged.
+        var firstPages: [UnsafeMutableRawPointer] = []
+        for _ in 0..<8 { firstPages.append(try first.allocate(byteCount: 4096, alignment: 1)) }
+        #expect(first.pageCount == 8)
+        #expect(firstPages.map(slab.chunkIndex(of:)) == [0, 0, 0, 0, 1, 1, 1, 1])
+        #expect(zip(firstPages, firstPages.dropFirst()).allSatisfy { $1 - $0 == 4096 })
+        // A second region keeps one page of chunk 2.
+        let second = Region.open(pool: pool)
+        #expect(slab.chunkIndex(of: try second.allocate(byteCount: 8)) == 2)
+        first.close()
+        #expect(pool.statistics.freePageCount == 11)
+        #expect(pool.trim() == 2 * 16 * 1024)
+        #expect(slab.freedChunks == [0, 1])
+        #expect(pool.statistics.chunkCount == 1)
+        #expect(pool.statistics.freePageCount == 3)
+        // What is left to lend is the rest of chunk 2, never a freed page.
+        try withRegion(pool: pool) { region in
+            for _ in 0..<3 {
+                let page = try region.allocate(byteCount: 4096, alignment: 1)
+                #expect(slab.chunkIndex(of: page) == 2)
+            }
+        }
+        second.close()
+        #expect(pool.trim() == 16 * 1024)
+        #expect(slab.freedChunks == [0, 1, 2])
+    }
+
     @Test("A released pool gives every chunk back to its allocator")
     func deinitFreesChunks() throws {
         let counting = CountingAllocator()
