@@ -85,7 +85,8 @@ func allCases() -> [Case] {
     }
     cases += generalAllocators("request")
     cases += [
-        Case("request", "bump"), Case("request", "bump-memory"), Case("request", "Region"), Case("request", "Region-long"),
+        Case("request", "bump"), Case("request", "bump-memory"), Case("request", "Region"), Case("request", "Region-cursor"),
+        Case("request", "Region-long"),
     ]
     return cases
 }
@@ -102,7 +103,7 @@ func runChild(_ c: Case, ops: OpCounts) async -> Double {
     let name = c.allocator
 
     // The rows that run inside a shard scope.
-    if ["shard", "UniqueBuffer", "OwnedBuffer", "Region", "Region-long"].contains(name) {
+    if ["shard", "UniqueBuffer", "OwnedBuffer", "Region", "Region-cursor", "Region-long"].contains(name) {
         let multi = ["producer-consumer", "larson", "cache-scratch"].contains(scenario)
         if multi {
             let workers = scenario == "larson" ? larsonWorkers : scenario == "cache-scratch" ? scratchWorkers : 2
@@ -116,6 +117,7 @@ func runChild(_ c: Case, ops: OpCounts) async -> Double {
             case ("churn", "UniqueBuffer"): return uniqueChurn(allocator, streams, ops: ops.churn)
             case ("owned-churn", "OwnedBuffer"): return ownedChurn(allocator, streams, ops: ops.objects)
             case ("request", "Region"): return regionRequests(streams, objects: ops.requests, perRequest: requestSize)
+            case ("request", "Region-cursor"): return cursorRegionRequests(streams, objects: ops.requests, perRequest: requestSize)
             case ("request", "Region-long"): return longRegionRequests(streams, objects: ops.requests, perRequest: requestSize)
             case (_, "UniqueBuffer"): return uniquePairs(allocator, size: pairSize(scenario), ops: ops.pairs)
             default: return await general(scenario, ShardRaw(allocator: allocator), ThreadSpawner(), streams, ops)

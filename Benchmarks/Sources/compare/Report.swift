@@ -252,7 +252,7 @@ struct Report {
         func color(_ row: RowSummary) -> String {
             if row.isBaseline { return "#7f7f7f" }
             switch row.allocator {
-            case "shard", "UniqueBuffer", "OwnedBuffer", "Region", "Region-long", "swift+package": return "#1f77b4"
+            case "shard", "UniqueBuffer", "OwnedBuffer", "Region", "Region-cursor", "Region-long", "swift+package": return "#1f77b4"
             case "bump", "bump-memory": return "#2ca02c"
             case "glibc", "swift": return "#d62728"
             case "jemalloc": return "#ff7f0e"

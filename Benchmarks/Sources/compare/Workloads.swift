@@ -275,6 +275,29 @@ func regionRequests(_ streams: RandomStreams, objects: Int, perRequest: Int) -> 
     return elapsedPerOp(start, cab_now_ns(), rounds * perRequest)
 }
 
+/// Request-scoped work in a `Region` through a `RegionCursor`: one region per request, as in
+/// `regionRequests`, but the loop allocates through `withCursor`, whose state the compiler keeps
+/// in registers.
+@inline(never)
+func cursorRegionRequests(_ streams: RandomStreams, objects: Int, perRequest: Int) -> Double {
+    let sizes = streams.sizes
+    let mask = RandomStreams.mask
+    let slots = UnsafeMutablePointer<UnsafeMutableRawPointer>.allocate(capacity: perRequest)
+    defer { slots.deallocate() }
+    let rounds = objects / perRequest
+    let start = cab_now_ns()
+    for r in 0..<rounds {
+        let base = r &* perRequest
+        withRegion { region in
+            region.withCursor { cursor in
+                for k in 0..<perRequest { slots[k] = try! cursor.allocate(byteCount: sizes[(base &+ k) & mask]) }
+            }
+            cab_escape(slots)
+        }
+    }
+    return elapsedPerOp(start, cab_now_ns(), rounds * perRequest)
+}
+
 /// The same objects in a region that lives for 64 requests: the cost of the bump itself, with
 /// the open, close and run doubling spread over 64 times as many objects. Shows how much of
 /// `regionRequests` is the per-request open and close.

@@ -70,6 +70,10 @@ public final class Region: Allocator {
 
     /// Whether ``close()`` has run.
     @exclusivity(unchecked) public private(set) var isClosed = false
+    /// Whether a ``RegionCursor`` holds the bump state now (inside ``withCursor(_:)``). The
+    /// region's own `cursor` and `limit` are zero meanwhile, so direct requests reach
+    /// `allocateSlow`, which traps.
+    @exclusivity(unchecked) @usableFromInline var isLent = false
 
     init(pool: PagePool) {
         self.pool = pool
@@ -101,6 +105,7 @@ public final class Region: Allocator {
     /// Call it from the task that owns the region, on any thread.
     public func close() {
         guard !isClosed else { return }
+        checkNotLent("Region.close")
         isClosed = true
         cursor = 0
         limit = 0
@@ -156,6 +161,13 @@ public final class Region: Allocator {
     func allocateSlow(byteCount: Int, alignment: Int) throws(AllocationError) -> UnsafeMutableRawPointer {
         Block.checkRequest(byteCount: byteCount, alignment: alignment, caller: "Region.allocate")
         checkOpen("Region.allocate")
+        checkNotLent("Region.allocate")
+        return try allocateUnchecked(byteCount: byteCount, alignment: alignment)
+    }
+
+    /// The body of `allocateSlow` once the request and the region's state are checked; also the
+    /// refill of a ``RegionCursor``, which puts its bump state back into the region first.
+    func allocateUnchecked(byteCount: Int, alignment: Int) throws(AllocationError) -> UnsafeMutableRawPointer {
         let size = UInt(Swift.max(byteCount, 1))
         let start = (cursor &+ UInt(alignment - 1)) & ~UInt(alignment - 1)
         if start <= limit && size <= limit &- start {
@@ -196,6 +208,14 @@ public final class Region: Allocator {
         require(!isClosed, "\(caller): the region is closed; allocating from a closed region is not allowed")
     }
 
+    @inline(__always)
+    func checkNotLent(_ caller: StaticString) {
+        require(
+            !isLent,
+            "\(caller): the region is lent to a RegionCursor; use the cursor until withCursor returns"
+        )
+    }
+
     /// Resizes a block of this region, keeping its first bytes.
     ///
     /// The block grows or shrinks in place when it is the last one placed in the current run
@@ -223,6 +243,7 @@ public final class Region: Allocator {
     ) throws(AllocationError) -> UnsafeMutableRawPointer {
         Block.checkRequest(byteCount: byteCount, alignment: alignment, caller: "Region.reallocate")
         checkOpen("Region.reallocate")
+        checkNotLent("Region.reallocate")
         let start = UInt(bitPattern: pointer)
         let size = UInt(Swift.max(byteCount, 1))
         let available: UInt

@@ -18,6 +18,7 @@
 /// - Complexity: O(1) plus O(pages + large blocks) to close.
 ///
 /// Any thread may call this.
+@inlinable
 public func withRegion<Result: ~Copyable, Failure: Error>(
     pool: PagePool? = nil,
     _ body: (Region) throws(Failure) -> Result
@@ -43,6 +44,7 @@ public func withRegion<Result: ~Copyable, Failure: Error>(
 /// - Complexity: O(1) plus O(pages + large blocks) to close.
 ///
 /// Any task may call this.
+@inlinable
 public func withRegion<Result: ~Copyable, Failure: Error>(
     pool: PagePool? = nil,
     isolation: isolated (any Actor)? = #isolation,
