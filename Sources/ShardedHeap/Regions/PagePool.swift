@@ -63,6 +63,9 @@ public final class PagePool {
     let borrowedPages = Atomic<Int>(0)
     let returnedPages = Atomic<Int>(0)
     let largeBlocks = Atomic<Int>(0)
+    /// How many pages a new region's first run asks for: set by the region that closed last.
+    /// A hint, read and written relaxed; a lost update only changes one region's first run.
+    private let firstRunHint = Atomic<Int>(1)
 
     /// Creates a pool that is safe to use from any thread.
     ///
@@ -137,6 +140,16 @@ public final class PagePool {
     public var isShardPool: Bool { ownerSlot != nil }
 
     // MARK: Taking and returning pages
+
+    /// How many pages a region opened now asks for first: 1, or what the last region closed on
+    /// this pool suggested.
+    var firstRunPages: Int { firstRunHint.load(ordering: .relaxed) }
+
+    /// Records how many pages a closing region used, so that the next region starts with a run of
+    /// that many (at least 1, at most `maximum`).
+    func suggestFirstRun(afterUsing usedPages: Int, maximum: Int) {
+        firstRunHint.store(Swift.max(1, Swift.min(usedPages, maximum)), ordering: .relaxed)
+    }
 
     /// Lends up to `maximum` pages that lie next to each other (at least one), taking a new chunk
     /// from the allocator when none is free.

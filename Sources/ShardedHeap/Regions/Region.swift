@@ -11,10 +11,13 @@
 ///
 /// ## How memory is laid out
 /// Blocks are placed one after another in pages borrowed from a ``PagePool`` (4 KiB pages by
-/// default). The region borrows pages in runs of adjacent pages whose length doubles at each
-/// refill, from 1 page up to ``maximumRunPages`` (16 pages, 64 KiB by default), so a small region
-/// holds one page and a large one refills rarely; a region holds at most about twice what it
-/// handed out, plus one run. When a new run starts where the current one ends (as it does while
+/// default). The region borrows pages in runs of adjacent pages. The first run is 1 page, or, when
+/// the region that closed last on the same pool used more, as many pages as that region used (at
+/// most ``maximumFirstRunPages``, 256 KiB by default), so that request after request of the same
+/// size does not start small each time. Later runs double up to ``maximumRunPages`` (16 pages,
+/// 64 KiB by default), so a small region holds one page and a large one refills rarely. A region
+/// holds at most about twice what it handed out plus one run, or its first run if that is more.
+/// When a new run starts where the current one ends (as it does while
 /// the pool's pages come in address order), the bump simply carries on across the seam and
 /// nothing is wasted at the end of the old run. A block that does not fit a page (larger than a
 /// page, or more strictly aligned) and not the rest of the current run gets a block of its own
@@ -44,6 +47,10 @@ public final class Region: Allocator {
     /// a whole chunk when chunks are smaller.
     public static let maximumRunPages = 16
 
+    /// The most pages a region's first run asks for, when the last region closed on its pool used
+    /// that many: 64 (256 KiB with 4 KiB pages), or a whole chunk when chunks are smaller.
+    public static let maximumFirstRunPages = 64
+
     /// The pool this region borrows pages from.
     public let pool: PagePool
     @usableFromInline let pageSize: UInt
@@ -62,8 +69,9 @@ public final class Region: Allocator {
     /// The start of the block last placed in the current run, or 0: the block that may grow in
     /// place.
     @exclusivity(unchecked) @usableFromInline var lastBlock: UInt = 0
-    /// How many pages the next refill asks for: doubles from 1 to ``maximumRunPages``.
-    @exclusivity(unchecked) var nextRunPages = 1
+    /// How many pages the next refill asks for: starts at the pool's suggestion (1 for a new
+    /// pool) and doubles up to ``maximumRunPages``.
+    @exclusivity(unchecked) var nextRunPages: Int
 
     // Unchecked for the same reason as the bump state: one task owns the region.
     @exclusivity(unchecked) var ledger: PageLedger
@@ -79,6 +87,7 @@ public final class Region: Allocator {
         self.pool = pool
         self.pageSize = UInt(pool.pageSize)
         self.ledger = PageLedger(pool: pool)
+        self.nextRunPages = pool.firstRunPages
     }
 
     /// Opens a region whose lifetime you manage: call ``close()`` when done (or let the last
@@ -107,10 +116,14 @@ public final class Region: Allocator {
         guard !isClosed else { return }
         checkNotLent("Region.close")
         isClosed = true
+        if limit != 0 {
+            // Pages of the current run past the cursor were never used.
+            let usedPages = ledger.pageCount - Int((limit - cursor) / pageSize)
+            pool.suggestFirstRun(afterUsing: usedPages, maximum: maximumFirstRunPages)
+        }
         cursor = 0
         limit = 0
         lastBlock = 0
-        nextRunPages = 1
         ledger.releaseAll()
     }
 
@@ -146,7 +159,7 @@ public final class Region: Allocator {
         let size = UInt(bitPattern: byteCount) | (byteCount == 0 ? 1 : 0)
         let start = (cursor &+ mask) & ~mask
         // A negative size is huge as a UInt and misses; so does a bad alignment.
-        if mask < 65_536 && UInt(bitPattern: alignment) & mask == 0 && start <= limit && size <= limit &- start {
+        if _fastPath(mask < 65_536 && UInt(bitPattern: alignment) & mask == 0 && start <= limit && size <= limit &- start) {
             cursor = start &+ size
             lastBlock = start
             // Safe: `start` lies inside a page the region holds, so it is not zero.
@@ -182,7 +195,7 @@ public final class Region: Allocator {
         let (run, merged) = try ledger.takeRun(upTo: nextRunPages)
         let runStart = UInt(bitPattern: run.start)
         let runEnd = UInt(bitPattern: run.end(pageSize: Int(pageSize)))
-        if nextRunPages < maximumRunPages { nextRunPages &<<= 1 }
+        nextRunPages = Swift.min(nextRunPages &<< 1, maximumRunPages)
         if merged && runStart == limit {
             // The new run continues the current one: carry on across the seam. `start <= limit`
             // (runs are page-aligned and `alignment <= pageSize`), and `size <= pageSize`, which
@@ -202,6 +215,9 @@ public final class Region: Allocator {
 
     /// The most pages one refill asks for: ``maximumRunPages``, or a chunk's worth if less.
     private var maximumRunPages: Int { Swift.min(Region.maximumRunPages, pool.pagesPerChunk) }
+
+    /// The most pages a first run asks for: ``maximumFirstRunPages``, or a chunk's worth if less.
+    private var maximumFirstRunPages: Int { Swift.min(Region.maximumFirstRunPages, pool.pagesPerChunk) }
 
     @inline(__always)
     func checkOpen(_ caller: StaticString) {

@@ -59,7 +59,7 @@ public struct RegionCursor: ~Copyable {
         let size = UInt(bitPattern: byteCount) | (byteCount == 0 ? 1 : 0)
         let start = (next &+ mask) & ~mask
         // The same test as `Region.allocate`: a negative size or a bad alignment misses.
-        if mask < 65_536 && UInt(bitPattern: alignment) & mask == 0 && start <= limit && size <= limit &- start {
+        if _fastPath(mask < 65_536 && UInt(bitPattern: alignment) & mask == 0 && start <= limit && size <= limit &- start) {
             next = start &+ size
             // Safe: `start` lies inside a run of pages the region holds, so it is not zero.
             return UnsafeMutableRawPointer(bitPattern: start).unsafelyUnwrapped

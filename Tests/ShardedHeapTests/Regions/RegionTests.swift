@@ -274,12 +274,53 @@ struct RegionTests {
         #expect(held == [1, 3, 7, 15, 31, 47, 63, 79, 95])
         #expect(Region.maximumRunPages == 16)
         #expect(pool.statistics.pagesInUse == 0)
-        // The next region finds the same pages in the same order, still one run.
+        // The next region finds the same pages in the same order, still one run. The last one
+        // used 80 pages, so this one starts with a run of maximumFirstRunPages (64), which holds
+        // all 40 blocks.
         try withRegion(pool: pool) { region in
             for _ in 0..<40 { _ = try region.allocate(byteCount: 4096, alignment: 4096) }
             #expect(region.ledger.poolRuns.count == 1)
-            #expect(region.pageCount == 47)
+            #expect(region.pageCount == 64)
         }
+    }
+
+    @Test("A region starts with a run sized by what the last region closed on its pool used")
+    func firstRunFollowsLastRegion() throws {
+        let pool = PagePool()
+        func firstRun() throws -> Int {
+            try withRegion(pool: pool) { region in
+                _ = try region.allocate(byteCount: 8)
+                return region.pageCount
+            }
+        }
+        func use(pages: Int) throws {
+            try withRegion(pool: pool) { region in
+                for _ in 0..<pages { _ = try region.allocate(byteCount: 4096, alignment: 4096) }
+            }
+        }
+        #expect(try firstRun() == 1)
+        try use(pages: 6)
+        #expect(try firstRun() == 6)
+        // That region held 6 pages but used 1, so the next starts small again.
+        #expect(try firstRun() == 1)
+        try use(pages: 200)
+        #expect(Region.maximumFirstRunPages == 64)
+        #expect(try firstRun() == 64)
+        #expect(try firstRun() == 1)
+        // After a first run, runs double from there, up to maximumRunPages: 3 + 6 + 12 + 16.
+        try use(pages: 3)
+        try withRegion(pool: pool) { region in
+            var held: [Int] = []
+            for _ in 0..<30 {
+                _ = try region.allocate(byteCount: 4096, alignment: 4096)
+                if held.last != region.pageCount { held.append(region.pageCount) }
+            }
+            #expect(held == [3, 9, 21, 37])
+        }
+        // A region that allocated nothing leaves the suggestion alone.
+        try use(pages: 9)
+        withRegion(pool: pool) { _ in }
+        #expect(try firstRun() == 9)
     }
 
     @Test("reallocate moves the last block out of a full page and into a large block")
