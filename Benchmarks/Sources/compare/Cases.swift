@@ -85,7 +85,7 @@ func allCases() -> [Case] {
     }
     cases += generalAllocators("request")
     cases += [
-        Case("request", "bump"), Case("request", "bump-memory"), Case("request", "Region"), Case("request", "Region-cursor"),
+        Case("request", "bump"), Case("request", "bump-checked"), Case("request", "Region"), Case("request", "Region-cursor"),
         Case("request", "Region-long"),
     ]
     return cases
@@ -134,7 +134,7 @@ func runChild(_ c: Case, ops: OpCounts) async -> Double {
         if name == "swift+package" { await touchPackage() }
         return nodeChurn(streams, ops: ops.objects)
     case ("request", "bump"): return bumpRequests(streams, objects: ops.requests, perRequest: requestSize)
-    case ("request", "bump-memory"): return memoryBumpRequests(streams, objects: ops.requests, perRequest: requestSize)
+    case ("request", "bump-checked"): return checkedBumpRequests(streams, objects: ops.requests, perRequest: requestSize)
     case (_, "mimalloc"): return await general(scenario, RawMimalloc(), ThreadSpawner(), streams, ops)
     default: return await general(scenario, ProcessMalloc(), ThreadSpawner(), streams, ops)
     }

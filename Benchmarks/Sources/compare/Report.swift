@@ -52,10 +52,14 @@ struct Goal {
              numerator: "churn/UniqueBuffer", denominator: "churn/mimalloc", atMost: true, limit: 1.2),
         Goal(name: "OwnedBuffer within 1.2x of a Swift class + raw mimalloc pair",
              numerator: "owned-churn/OwnedBuffer", denominator: "owned-churn/class+mimalloc", atMost: true, limit: 1.2),
-        Goal(name: "Region allocation within 2x of a bare pointer bump (cursor in a register)",
+        Goal(name: "Region allocation within 2x of a bare pointer bump",
              numerator: "request/Region", denominator: "request/bump", atMost: true, limit: 2),
-        Goal(name: "Region allocation within 2x of a bare pointer bump (cursor in memory)",
-             numerator: "request/Region", denominator: "request/bump-memory", atMost: true, limit: 2),
+        Goal(name: "RegionCursor allocation within 2x of a bare pointer bump",
+             numerator: "request/Region-cursor", denominator: "request/bump", atMost: true, limit: 2),
+        Goal(name: "Region allocation within 2x of a bounds-checked bump",
+             numerator: "request/Region", denominator: "request/bump-checked", atMost: true, limit: 2),
+        Goal(name: "RegionCursor allocation within 2x of a bounds-checked bump",
+             numerator: "request/Region-cursor", denominator: "request/bump-checked", atMost: true, limit: 2),
         Goal(name: "Region at least 3x faster than tcmalloc (tcmalloc / Region)",
              numerator: "request/tcmalloc", denominator: "request/Region", atMost: false, limit: 3),
         Goal(name: "Region at least 3x faster than mimalloc churn (churn/mimalloc / Region)",
@@ -253,7 +257,7 @@ struct Report {
             if row.isBaseline { return "#7f7f7f" }
             switch row.allocator {
             case "shard", "UniqueBuffer", "OwnedBuffer", "Region", "Region-cursor", "Region-long", "swift+package": return "#1f77b4"
-            case "bump", "bump-memory": return "#2ca02c"
+            case "bump", "bump-checked": return "#2ca02c"
             case "glibc", "swift": return "#d62728"
             case "jemalloc": return "#ff7f0e"
             case "tcmalloc": return "#9467bd"
