@@ -14,16 +14,15 @@
 /// default). The region borrows pages in runs of adjacent pages. The first run is 1 page, or, when
 /// the region that closed last on the same pool used more, as many pages as that region used (at
 /// most ``maximumFirstRunPages``, 256 KiB by default), so that request after request of the same
-/// size does not start small each time. Later runs double up to ``maximumRunPages`` (16 pages,
-/// 64 KiB by default), so a small region holds one page and a large one refills rarely. A region
-/// holds at most about twice what it handed out plus one run, or its first run if that is more.
-/// When a new run starts where the current one ends (as it does while
-/// the pool's pages come in address order), the bump simply carries on across the seam and
-/// nothing is wasted at the end of the old run. A block that does not fit a page (larger than a
-/// page, or more strictly aligned) and not the rest of the current run gets a block of its own
-/// from the pool's allocator. ``close()`` returns every page to its pool and frees every large
-/// block, in O(pages + large blocks) whatever the number of allocations. ``deallocate(_:)`` does
-/// nothing: ``freesIndividually`` is false.
+/// size does not start small each time. Later runs double up to ``maximumRunPages`` (16 pages, 64
+/// KiB by default), so a small region holds one page and a large one refills rarely. A region holds
+/// at most about twice what it handed out plus one run, or its first run if that is more. When a
+/// new run starts where the current one ends (as it does while the pool's pages come in address
+/// order), the bump simply carries on across the seam and nothing is wasted at the end of the old
+/// run. A block that does not fit a page (larger than a page, or more strictly aligned) and not the
+/// rest of the current run gets a block of its own from the pool's allocator. ``close()`` returns
+/// every page to its pool and frees every large block, in O(pages + large blocks) whatever the
+/// number of allocations. ``deallocate(_:)`` does nothing: ``freesIndividually`` is false.
 ///
 /// ## Lifetime
 /// Use ``withRegion(pool:_:)`` where a scope describes the lifetime, and ``open(pool:)`` with
