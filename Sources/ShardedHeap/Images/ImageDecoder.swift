@@ -12,8 +12,8 @@ struct ImageDecoder: Decoder {
         guard case .keyed(let keyed) = node else {
             throw state.mismatch([String: Any].self, expected: "keyed container", found: node, at: ref)
         }
-        let index = try ImageKeyedDecodingContainer<Key>.index(of: keyed, in: state)
-        return KeyedDecodingContainer(ImageKeyedDecodingContainer<Key>(state: state, node: keyed, index: index))
+        if keyed.count > ImageReaderState.largeContainer { try state.prepareFieldIndex(of: keyed) }
+        return KeyedDecodingContainer(ImageKeyedDecodingContainer<Key>(state: state, node: keyed))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
