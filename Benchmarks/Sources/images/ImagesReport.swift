@@ -136,7 +136,11 @@ struct ImagesReport {
             ),
             row(
                 "find one random record, each find waiting for the one before",
-                with("`elements.cursor(at: i).count`, chained, \(nanoseconds(r.locateChained))", r.locateChained, "%.0f"),
+                with(
+                    "`elements.cursor(at: i).count`, chained, \(nanoseconds(r.locateChained))",
+                    r.locateChained,
+                    "%.0f"
+                ),
                 "",
                 ""
             ),
@@ -148,7 +152,11 @@ struct ImagesReport {
             ),
             row(
                 "Codable alone, no memory read",
-                with("`Person(from:)` from a decoder that reads nothing \(nanoseconds(r.nullDecode))", r.nullDecode, "%.0f"),
+                with(
+                    "`Person(from:)` from a decoder that reads nothing \(nanoseconds(r.nullDecode))",
+                    r.nullDecode,
+                    "%.0f"
+                ),
                 "",
                 ""
             ),

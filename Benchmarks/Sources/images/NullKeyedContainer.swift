@@ -33,7 +33,9 @@ struct NullKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         throw unsupported(type)
     }
 
-    func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer { throw unsupported([Any].self) }
+    func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
+        throw unsupported([Any].self)
+    }
     func superDecoder() throws -> any Decoder { throw unsupported(Any.self) }
     func superDecoder(forKey key: Key) throws -> any Decoder { throw unsupported(Any.self) }
 

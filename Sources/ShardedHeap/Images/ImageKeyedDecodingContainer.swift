@@ -28,7 +28,9 @@ struct ImageKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoc
 
     @inline(__always)
     private func field(_ key: Key) throws(ImageError) -> Int? {
-        if node.count > ImageReaderState.largeContainer { return try state.fieldIndex(of: key.stringValue, inLarge: node) }
+        if node.count > ImageReaderState.largeContainer {
+            return try state.fieldIndex(of: key.stringValue, inLarge: node)
+        }
         return try state.fieldIndex(of: key.stringValue, in: node)
     }
 

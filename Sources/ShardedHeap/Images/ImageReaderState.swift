@@ -160,7 +160,12 @@ final class ImageReaderState {
 
     /// The byte compare of ``field(_:of:isNamed:)``; remembers a match in `slot`.
     @inline(never)
-    private func compare(keyID id: UInt64, slot: Int, of keyed: ImageKeyedNode, with name: String) throws(ImageError) -> Bool {
+    private func compare(
+        keyID id: UInt64,
+        slot: Int,
+        of keyed: ImageKeyedNode,
+        with name: String
+    ) throws(ImageError) -> Bool {
         let key: UnsafeRawBufferPointer
         if let cached = keyRanges.utf8(ofKey: id) {
             key = cached

@@ -85,7 +85,9 @@ struct ImagePassReuseTests {
         var intValue: Int? { nil }
         init(stringValue: String) { self.stringValue = stringValue }
         init?(intValue: Int) { nil }
-        static func named(_ text: String) -> MadeKey { MadeKey(stringValue: String(text.utf8.map { Character(UnicodeScalar($0)) })) }
+        static func named(_ text: String) -> MadeKey {
+            MadeKey(stringValue: String(text.utf8.map { Character(UnicodeScalar($0)) }))
+        }
     }
 
     /// Fields named with strings made at run time: long names that differ only at the end.
