@@ -115,7 +115,9 @@ enum ImagesBenchmark {
         let mapped = try MappedImage<[Person]>(contentsOf: path)
         let elements = try mapped.elements
         var passes: [Double] = []
+        var faults: [Double] = []
         for pass in 0...options.lookupPasses {
+            let faultsBefore = minorFaults()
             let start = cab_now_ns()
             let sum = try lookUp(indices, in: elements)
             let end = cab_now_ns()
@@ -123,26 +125,37 @@ enum ImagesBenchmark {
             let perLookup = Double(end - start) / Double(indices.count)
             if pass == 0 {
                 results.lookupFirstPass = .init(unit: "ns", runs: [perLookup])
+                results.firstPassFaults = minorFaults() - faultsBefore
             } else {
                 passes.append(perLookup)
+                faults.append(Double(minorFaults() - faultsBefore))
             }
         }
         results.lookup = .init(unit: "ns", runs: passes)
-        var locatePasses: [Double] = []
-        for _ in 0..<options.lookupPasses {
-            let start = cab_now_ns()
+        results.lookupPassFaults = .init(unit: "faults", runs: faults)
+        results.locate = try perLookupPasses(options.lookupPasses, indices.count) {
             let records = try locate(indices, in: elements)
-            let end = cab_now_ns()
             guard records == indices.count else { fatalError("images: locate found \(records) records") }
-            locatePasses.append(Double(end - start) / Double(indices.count))
         }
-        results.locate = .init(unit: "ns", runs: locatePasses)
+        results.locateChained = try perLookupPasses(options.lookupPasses, indices.count) {
+            _ = try locateChained(indices, in: elements)
+        }
+        results.lookupChained = try perLookupPasses(options.lookupPasses, indices.count) {
+            _ = try lookUpChained(indices, in: elements)
+        }
+        results.nullDecode = try perLookupPasses(options.lookupPasses, indices.count) {
+            _ = try decodeFromNothing(indices.count)
+        }
         print(
             String(
-                format: "elements[i]: %.1f ns median, first pass %.1f ns; find only %.1f ns",
+                format: "elements[i]: %.1f ns median, first pass %.1f ns; find only %.1f ns; "
+                    + "chained: find %.1f ns, elements[i] %.1f ns; Person from a decoder that reads nothing %.1f ns",
                 results.lookup!.median,
                 results.lookupFirstPass!.median,
-                results.locate!.median
+                results.locate!.median,
+                results.locateChained!.median,
+                results.lookupChained!.median,
+                results.nullDecode!.median
             )
         )
         if options.lookupsOnly { return }
@@ -189,6 +202,74 @@ enum ImagesBenchmark {
             records += 1
         }
         return records
+    }
+
+    /// Like ``locate(_:in:)``, but each record's index depends on what was read from the record
+    /// before (its field count), so no find overlaps the next: the full latency of the two
+    /// dependent memory accesses (offset table entry, then record) of one find. The index moves
+    /// by at most one, so the records are as random as the sequence's.
+    @inline(never)
+    static func locateChained(_ indices: [Int], in elements: ImageElements<Person>) throws -> Int {
+        var carried = 0
+        for index in indices {
+            carried = try elements.cursor(at: (index &+ (carried & 1)) % elements.count).count
+        }
+        return carried
+    }
+
+    /// `elements[i]` with each index depending on the record read before (as in
+    /// ``locateChained(_:in:)``): one lookup's full latency, none overlapping the next.
+    @inline(never)
+    static func lookUpChained(_ indices: [Int], in elements: ImageElements<Person>) throws -> Int {
+        var carried = 0
+        for index in indices {
+            let person = try elements[(index &+ (carried & 1)) % elements.count]
+            carried = person.age &+ person.name.utf8.count
+        }
+        return carried
+    }
+
+    /// `count` `Person`s decoded from a ``NullDecoder``: Codable's own cost per record, with no
+    /// memory to read.
+    @inline(never)
+    static func decodeFromNothing(_ count: Int) throws -> Int {
+        let decoder = NullDecoder(counter: NullDecoder.Counter())
+        var sum = 0
+        for _ in 0..<count {
+            let person = try decodeThroughProtocol(Person.self, from: decoder)
+            sum = sum &+ person.age &+ person.name.utf8.count
+        }
+        return sum
+    }
+
+    /// `T(from:)` through `any Decoder`, unspecialised, as a library reaches it.
+    @inline(never)
+    static func decodeThroughProtocol<T: Decodable>(_ type: T.Type, from decoder: any Decoder) throws -> T {
+        try T(from: decoder)
+    }
+
+    /// Runs `body` `passes` times (after one untimed pass) and returns the time per operation
+    /// of each pass, `operations` being how many one call does.
+    static func perLookupPasses(
+        _ passes: Int,
+        _ operations: Int,
+        _ body: () throws -> Void
+    ) throws -> ImagesResults.Timing {
+        var runs: [Double] = []
+        for pass in 0...passes {
+            let start = cab_now_ns()
+            try body()
+            let end = cab_now_ns()
+            if pass > 0 { runs.append(Double(end - start) / Double(operations)) }
+        }
+        return .init(unit: "ns", runs: runs)
+    }
+
+    /// The process's minor page faults so far.
+    static func minorFaults() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_minflt
     }
 
     /// `get()` of the whole array (in memory and mapped) against `JSONDecoder` of the whole JSON.

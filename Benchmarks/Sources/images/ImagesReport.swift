@@ -135,6 +135,32 @@ struct ImagesReport {
                 ""
             ),
             row(
+                "find one random record, each find waiting for the one before",
+                with(
+                    "`elements.cursor(at: i).count`, chained, \(nanoseconds(r.locateChained))",
+                    r.locateChained,
+                    "%.0f"
+                ),
+                "",
+                ""
+            ),
+            row(
+                "one random record, each read waiting for the one before",
+                with("`elements[i]`, chained, \(nanoseconds(r.lookupChained))", r.lookupChained, "%.0f"),
+                "",
+                ""
+            ),
+            row(
+                "Codable alone, no memory read",
+                with(
+                    "`Person(from:)` from a decoder that reads nothing \(nanoseconds(r.nullDecode))",
+                    r.nullDecode,
+                    "%.0f"
+                ),
+                "",
+                ""
+            ),
+            row(
                 "read the whole array",
                 "`image.get()` \(seconds(r.getInMemory)); `MappedImage.get()` \(seconds(r.getMapped)) "
                     + "(\(perRecord(r.getMapped)) per record)",
@@ -143,7 +169,9 @@ struct ImagesReport {
             ),
             "",
             "Image file written (temporary file, fsync, rename) in \(fixed(r.writeFileSeconds, 2)) s; building "
-                + "the records took \(fixed(r.buildSeconds, 2)) s.",
+                + "the records took \(fixed(r.buildSeconds, 2)) s. Minor page faults: \(r.firstPassFaults) in the "
+                + "first lookup pass, \(r.lookupPassFaults.map { fixed($0.median, 0) } ?? "not measured") (median) "
+                + "in each timed pass.",
             "",
             "## Goals",
             "",
@@ -152,6 +180,14 @@ struct ImagesReport {
         ]
         for goal in goals {
             lines.append(row(goal.text, goal.measured, goal.met.map { $0 ? "yes" : "**no**" } ?? "not measured"))
+        }
+        if let chained = r.locateChained, let codable = r.nullDecode {
+            lines += [
+                "",
+                "A floor under a Codable `elements[i]` on this machine: one find's full latency (chained) "
+                    + "\(fixed(chained.median, 0)) ns plus Codable alone \(fixed(codable.median, 0)) ns = "
+                    + "\(fixed(chained.median + codable.median, 0)) ns.",
+            ]
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -37,6 +37,18 @@ struct ImagesResults: Codable {
     /// `elements.cursor(at: i).kind` over the same indices: finding the record and reading its
     /// first byte, without decoding it (the memory-latency floor of a lookup).
     var locate: Timing?
+    /// `elements.cursor(at: i).count` with each index depending on the record found before: one
+    /// find's full latency (two dependent memory accesses), no find overlapping the next.
+    var locateChained: Timing?
+    /// `elements[i]` with each index depending on the record read before: one lookup's full
+    /// latency, no lookup overlapping the next.
+    var lookupChained: Timing?
+    /// `Person(from:)` from a decoder that reads nothing (``NullDecoder``): Codable's own cost
+    /// per record.
+    var nullDecode: Timing?
+    /// Minor page faults during the first lookup pass, and during each timed pass.
+    var firstPassFaults = 0
+    var lookupPassFaults: Timing?
     var jsonRecordDecode: Timing?
     var getInMemory: Timing?
     var getMapped: Timing?

@@ -82,6 +82,32 @@ extension ImageBytes {
         return (start, Int(length))
     }
 
+    /// The keyed container node at `offset`, or nil when there is no well-formed one there (then
+    /// `node(at:)` says what is wrong). Checks what `node(at:)` checks, in fewer steps.
+    @inline(__always)
+    func keyedNodeIfValid(at offset: Int) -> ImageKeyedNode? {
+        guard offset >= ImageFormat.headerSize, offset <= count - ImageFormat.keyedHeaderSize else { return nil }
+        // Safe (all three): the node's fixed part was just checked to lie inside the image.
+        guard base.load(fromByteOffset: offset, as: UInt8.self) == ImageFormat.Tag.keyed else { return nil }
+        let widths = base.load(fromByteOffset: offset + 1, as: UInt8.self)
+        guard widths & 0xF0 == 0 else { return nil }
+        let fields = Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset + 2, as: UInt32.self)))
+        let keyCode = (widths >> 2) & 3
+        let distanceCode = widths & 3
+        let keysStart = offset + ImageFormat.keyedHeaderSize
+        // fields < 2^32 and the entry is at most 16 bytes, so the product cannot overflow.
+        let tableBytes = fields * (ImageFormat.width(ofCode: keyCode) + ImageFormat.width(ofCode: distanceCode))
+        guard tableBytes <= count - keysStart else { return nil }
+        return ImageKeyedNode(
+            offset: offset,
+            count: fields,
+            keyCode: keyCode,
+            keysStart: keysStart,
+            distanceCode: distanceCode,
+            distancesStart: keysStart + fields * ImageFormat.width(ofCode: keyCode)
+        )
+    }
+
     /// The value of the integer node at `offset` (sign-extended when signed), or nil when there
     /// is no well-formed integer node there (then `node(at:)` says what is wrong).
     @inline(__always)

@@ -67,6 +67,22 @@ struct ImageBytes {
         return Int64(bitPattern: raw << shift) >> shift
     }
 
+    /// The byte 56 bytes before `offset` (0 when that is before the first node), loaded only so
+    /// that the memory is fetched now.
+    ///
+    /// Children are written just before their parent, so a small value's bytes end at its node
+    /// and usually span the node's cache line and the one before. Loading both lines together
+    /// lets their two cache misses overlap; otherwise the second miss waits until decoding
+    /// reaches the first child. The caller must use the result (store it), or the compiler drops
+    /// the load.
+    @inline(__always)
+    func lineBefore(_ offset: Int) -> UInt8 {
+        let early = offset - 56
+        guard early >= ImageFormat.headerSize, early < count else { return 0 }
+        // Safe: `early` was just checked to lie inside the image.
+        return base.load(fromByteOffset: early, as: UInt8.self)
+    }
+
     /// The bytes `offset..<offset+byteCount`, which the caller has checked.
     @inline(__always)
     func uncheckedBuffer(_ offset: Int, _ byteCount: Int) -> UnsafeRawBufferPointer {

@@ -16,13 +16,8 @@ struct ImageContent: Sendable {
     /// The image's bytes and how they are released.
     var storage: ImageStorage { source.storage }
 
-    /// A fresh decoding pass.
-    func pass() throws(ImageError) -> ImageReaderState {
-        try ImageReaderState(source: source, maximumDepth: OffHeap.maximumDepth)
-    }
-
     func get<V: Decodable>(_ type: V.Type) throws -> V {
-        try pass().decodeValue(type, at: ImageNodeRef(offset: header.root))
+        try source.withPass { pass in try pass.decodeValue(type, at: ImageNodeRef(offset: header.root)) }
     }
 
     var root: ImageCursor {

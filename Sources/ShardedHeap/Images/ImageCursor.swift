@@ -175,8 +175,7 @@ public struct ImageCursor: Sendable {
     ///   a `T`, or whatever `T.init(from:)` throws.
     /// - Complexity: O(size of the value).
     public func decode<T: Decodable>(_ type: T.Type = T.self) throws -> T {
-        let pass = try ImageReaderState(source: source, maximumDepth: OffHeap.maximumDepth)
-        return try pass.decodeValue(type, at: ref)
+        try source.withPass { pass in try pass.decodeValue(type, at: ref) }
     }
 
     /// The elements of the array here, each decoded as `E` on demand.

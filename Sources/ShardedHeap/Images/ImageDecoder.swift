@@ -8,12 +8,19 @@ struct ImageDecoder: Decoder {
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-        let node = try state.bytes.node(ref)
-        guard case .keyed(let keyed) = node else {
-            throw state.mismatch([String: Any].self, expected: "keyed container", found: node, at: ref)
+        let keyed: ImageKeyedNode
+        if ref.element < 0, let valid = state.bytes.keyedNodeIfValid(at: ref.offset) {
+            keyed = valid
+        } else {
+            // Not a well-formed keyed node: the general parse throws what is wrong.
+            let node = try state.bytes.node(ref)
+            guard case .keyed(let parsed) = node else {
+                throw state.mismatch([String: Any].self, expected: "keyed container", found: node, at: ref)
+            }
+            keyed = parsed
         }
-        let index = try ImageKeyedDecodingContainer<Key>.index(of: keyed, in: state)
-        return KeyedDecodingContainer(ImageKeyedDecodingContainer<Key>(state: state, node: keyed, index: index))
+        if keyed.count > ImageReaderState.largeContainer { try state.prepareFieldIndex(of: keyed) }
+        return KeyedDecodingContainer(ImageKeyedDecodingContainer<Key>(state: state, node: keyed))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {

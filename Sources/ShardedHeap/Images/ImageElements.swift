@@ -37,8 +37,11 @@ public struct ImageElements<Element: Decodable>: Sendable {
     public subscript(index: Int) -> Element {
         get throws {
             let ref = try self.ref(at: index)
-            let pass = try ImageReaderState(source: source, maximumDepth: OffHeap.maximumDepth)
-            return try pass.decodeValue(Element.self, at: ref)
+            return try source.withPass { pass in
+                // After taking the pass, whose atomic exchange would wait for this load.
+                pass.earlyLoad = pass.bytes.lineBefore(ref.offset)
+                return try pass.decodeValue(Element.self, at: ref)
+            }
         }
     }
 

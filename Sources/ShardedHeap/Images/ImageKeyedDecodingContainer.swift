@@ -1,31 +1,21 @@
 /// The keyed container of ``ImageDecoder``. Fields are found by comparing key bytes: a linear
 /// scan for small containers, a dictionary built once for containers of more than 16 fields
 /// (dictionaries), so decoding stays O(fields) overall.
+///
+/// Holds one reference (the pass's state) and plain numbers, so the copies Codable makes of it
+/// (one for every field read) change one reference count each; the dictionary of a large
+/// container is kept by the state (``ImageReaderState/fieldIndex(of:inLarge:)``).
 struct ImageKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let state: ImageReaderState
     let node: ImageKeyedNode
-    let index: [String: Int]?
 
-    /// A container over `node`. Kept trivial (the index is built by ``index(of:in:)``): a
-    /// generic initialiser with a body builds `self` in a temporary, which costs a metadata lookup
-    /// and a copy on every container.
+    /// A container over `node`. Kept trivial (a large node's dictionary is built by
+    /// ``ImageReaderState/prepareFieldIndex(of:)`` before): a generic initialiser with a body
+    /// builds `self` in a temporary, which costs a metadata lookup and a copy on every container.
     @inline(__always)
-    init(state: ImageReaderState, node: ImageKeyedNode, index: [String: Int]?) {
+    init(state: ImageReaderState, node: ImageKeyedNode) {
         self.state = state
         self.node = node
-        self.index = index
-    }
-
-    /// For containers of more than 16 fields, the first field of each name; nil for smaller ones.
-    static func index(of node: ImageKeyedNode, in state: ImageReaderState) throws(ImageError) -> [String: Int]? {
-        guard node.count > 16 else { return nil }
-        var index: [String: Int] = [:]
-        index.reserveCapacity(node.count)
-        for field in 0..<node.count {
-            let name = try state.keys.name(ofField: field, in: node)
-            if index[name] == nil { index[name] = field }
-        }
-        return index
     }
 
     var codingPath: [any CodingKey] { state.path }
@@ -38,7 +28,9 @@ struct ImageKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoc
 
     @inline(__always)
     private func field(_ key: Key) throws(ImageError) -> Int? {
-        if let index { return index[key.stringValue] }
+        if node.count > ImageReaderState.largeContainer {
+            return try state.fieldIndex(of: key.stringValue, inLarge: node)
+        }
         return try state.fieldIndex(of: key.stringValue, in: node)
     }
 

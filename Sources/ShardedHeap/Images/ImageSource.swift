@@ -17,6 +17,9 @@ final class ImageSource {
     /// Not `AtomicLazyReference`: its `load()` is not inlinable and looks up generic metadata on
     /// every call (about 600 instructions, as much as the rest of finding an element).
     private let parsedKeys = Atomic<UInt>(0)
+    /// A decoding state that a finished pass left for the next: the address of a retained
+    /// ``ImageReaderState``, or 0 when there is none (none yet, or another pass has it now).
+    private let parkedPass = Atomic<UInt>(0)
 
     init(storage: ImageStorage, keyTable: Int) {
         self.storage = storage
@@ -25,6 +28,11 @@ final class ImageSource {
     }
 
     deinit {
+        let parked = parkedPass.load(ordering: .acquiring)
+        if parked != 0 {
+            // Safe: a non-zero address is the one reference `park` retained and stored.
+            Unmanaged<ImageReaderState>.fromOpaque(UnsafeRawPointer(bitPattern: parked)!).release()
+        }
         let address = parsedKeys.load(ordering: .acquiring)
         guard address != 0 else { return }
         // Safe: a non-zero address is the one reference `publishKeys` retained and stored; nothing
@@ -43,6 +51,54 @@ final class ImageSource {
         if address == 0 { address = publishKeys() }
         // Safe: the address is of an ImageKeys this source holds a reference to until deinit.
         return Unmanaged<ImageKeys>.fromOpaque(UnsafeRawPointer(bitPattern: address)!).takeUnretainedValue()
+    }
+
+    /// Runs `body` with a decoding pass over this source: the parked state when there is one
+    /// (taken, so no other pass can have it meanwhile), a new one otherwise. Afterwards the state
+    /// is parked for the next pass, unless something still holds it (a container or decoder that
+    /// escaped `init(from:)`): then the state holds this source from then on, so that what holds
+    /// it can still read the bytes, and is never parked. Any thread may call this.
+    ///
+    /// The caller holds this source (it calls a method of it) until `body` returns, so a state
+    /// needs no reference to it during a pass.
+    ///
+    /// - Throws: What is wrong with the key table, when it is damaged; whatever `body` throws.
+    @inline(__always)
+    func withPass<Result>(_ body: (ImageReaderState) throws -> Result) throws -> Result {
+        var pass = try takePass()
+        defer { park(&pass) }
+        return try body(pass)
+    }
+
+    /// The parked state, ready for a pass, or a new state.
+    @inline(__always)
+    private func takePass() throws(ImageError) -> ImageReaderState {
+        // Acquiring: pairs with the releasing exchange in `park`, so the state's reset is seen.
+        let address = parkedPass.exchange(0, ordering: .acquiring)
+        guard address != 0 else { return try ImageReaderState(source: self, maximumDepth: OffHeap.maximumDepth) }
+        // Safe: a non-zero address is a reference `park` retained and stored; the exchange made
+        // this call its only taker. A parked state was made with this source's intact key table.
+        return Unmanaged<ImageReaderState>.fromOpaque(UnsafeRawPointer(bitPattern: address)!).takeRetainedValue()
+    }
+
+    /// Parks `pass` for the next pass, when nothing but the caller holds it any more; otherwise
+    /// makes it keep this source alive for whatever holds it.
+    @inline(__always)
+    private func park(_ pass: inout ImageReaderState) {
+        guard isKnownUniquelyReferenced(&pass) else {
+            pass.keep(self)
+            return
+        }
+        guard pass.isAtRest else { return }
+        pass.suspend()
+        let retained = Unmanaged.passRetained(pass)
+        // Releasing: the reset above is visible to the thread that takes the state.
+        let (exchanged, _) = parkedPass.compareExchange(
+            expected: 0,
+            desired: UInt(bitPattern: retained.toOpaque()),
+            ordering: .releasing
+        )
+        if !exchanged { retained.release() }
     }
 
     /// Parses the key table and publishes it, or takes the one another thread published first.
