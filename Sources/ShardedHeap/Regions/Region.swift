@@ -153,18 +153,32 @@ public final class Region: Allocator {
     /// Call it from the task that owns the region.
     @inlinable
     public func allocate(byteCount: Int, alignment: Int = 16) throws(AllocationError) -> UnsafeMutableRawPointer {
+        if let block = Region.bump(from: cursor, to: limit, byteCount: byteCount, alignment: alignment) {
+            cursor = block.end
+            lastBlock = block.start
+            // Safe: `start` lies inside a page the region holds, so it is not zero.
+            return UnsafeMutableRawPointer(bitPattern: block.start).unsafelyUnwrapped
+        }
+        return try allocateSlow(byteCount: byteCount, alignment: alignment)
+    }
+
+    /// The fast path that `allocate` and ``RegionCursor/allocate(byteCount:alignment:)`` share:
+    /// where a block of `byteCount` bytes aligned to `alignment` starts and ends when it fits
+    /// between `cursor` and `limit`, or nil when it does not, or when the request is not valid
+    /// (the slow path then checks it and traps with a message).
+    @inlinable
+    @inline(__always)
+    static func bump(from cursor: UInt, to limit: UInt, byteCount: Int, alignment: Int) -> (start: UInt, end: UInt)? {
         let mask = UInt(bitPattern: alignment &- 1)
         // A zero-byte request takes one byte, so that every pointer is distinct.
         let size = UInt(bitPattern: byteCount) | (byteCount == 0 ? 1 : 0)
         let start = (cursor &+ mask) & ~mask
-        // A negative size is huge as a UInt and misses; so does a bad alignment.
+        // A negative size is huge as a UInt and misses; so does a bad alignment. `_fastPath`
+        // keeps the caller's refill call cold, so its state stays in registers around the loop.
         if _fastPath(mask < 65_536 && UInt(bitPattern: alignment) & mask == 0 && start <= limit && size <= limit &- start) {
-            cursor = start &+ size
-            lastBlock = start
-            // Safe: `start` lies inside a page the region holds, so it is not zero.
-            return UnsafeMutableRawPointer(bitPattern: start).unsafelyUnwrapped
+            return (start, start &+ size)
         }
-        return try allocateSlow(byteCount: byteCount, alignment: alignment)
+        return nil
     }
 
     /// Checks the request, then borrows a page or makes a large block.

@@ -55,14 +55,10 @@ public struct RegionCursor: ~Copyable {
     /// - Complexity: O(1), as `Region.allocate`.
     @inlinable
     public mutating func allocate(byteCount: Int, alignment: Int = 16) throws(AllocationError) -> UnsafeMutableRawPointer {
-        let mask = UInt(bitPattern: alignment &- 1)
-        let size = UInt(bitPattern: byteCount) | (byteCount == 0 ? 1 : 0)
-        let start = (next &+ mask) & ~mask
-        // The same test as `Region.allocate`: a negative size or a bad alignment misses.
-        if _fastPath(mask < 65_536 && UInt(bitPattern: alignment) & mask == 0 && start <= limit && size <= limit &- start) {
-            next = start &+ size
+        if let block = Region.bump(from: next, to: limit, byteCount: byteCount, alignment: alignment) {
+            next = block.end
             // Safe: `start` lies inside a run of pages the region holds, so it is not zero.
-            return UnsafeMutableRawPointer(bitPattern: start).unsafelyUnwrapped
+            return UnsafeMutableRawPointer(bitPattern: block.start).unsafelyUnwrapped
         }
         let refill = try region.refillCursor(byteCount: byteCount, alignment: alignment, next: next, limit: limit)
         next = refill.next
