@@ -92,20 +92,9 @@ extension ImageBytes {
         let widths = base.load(fromByteOffset: offset + 1, as: UInt8.self)
         guard widths & 0xF0 == 0 else { return nil }
         let fields = Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset + 2, as: UInt32.self)))
-        let keyCode = (widths >> 2) & 3
-        let distanceCode = widths & 3
-        let keysStart = offset + ImageFormat.keyedHeaderSize
-        // fields < 2^32 and the entry is at most 16 bytes, so the product cannot overflow.
-        let tableBytes = fields * (ImageFormat.width(ofCode: keyCode) + ImageFormat.width(ofCode: distanceCode))
-        guard tableBytes <= count - keysStart else { return nil }
-        return ImageKeyedNode(
-            offset: offset,
-            count: fields,
-            keyCode: keyCode,
-            keysStart: keysStart,
-            distanceCode: distanceCode,
-            distancesStart: keysStart + fields * ImageFormat.width(ofCode: keyCode)
-        )
+        let node = ImageKeyedNode(offset: offset, count: fields, widths: widths)
+        guard node.tableByteCount <= count - node.keysStart else { return nil }
+        return node
     }
 
     /// The value of the integer node at `offset` (sign-extended when signed), or nil when there
@@ -142,20 +131,9 @@ extension ImageBytes {
             throw .unexpectedNode(at: offset, expected: "width byte below 0x10", found: "0x\(String(widths, radix: 16))")
         }
         let count = Int(try load(UInt32.self, at: offset + 2, "keyed container"))
-        let keyCode = (widths >> 2) & 3
-        let distanceCode = widths & 3
-        let entry = ImageFormat.width(ofCode: keyCode) + ImageFormat.width(ofCode: distanceCode)
-        let keysStart = offset + ImageFormat.keyedHeaderSize
-        // count < 2^32 and entry <= 16, so the product cannot overflow.
-        try check(keysStart, count * entry, "keyed container table")
-        return ImageKeyedNode(
-            offset: offset,
-            count: count,
-            keyCode: keyCode,
-            keysStart: keysStart,
-            distanceCode: distanceCode,
-            distancesStart: keysStart + count * ImageFormat.width(ofCode: keyCode)
-        )
+        let node = ImageKeyedNode(offset: offset, count: count, widths: widths)
+        try check(node.keysStart, node.tableByteCount, "keyed container table")
+        return node
     }
 
     func arrayNode(at offset: Int) throws(ImageError) -> ImageArrayNode {
