@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Builds the off-heap image fuzzer (libFuzzer + AddressSanitizer) and runs it for a bounded time
 # on a copy of the committed seed corpus. Usage: Fuzz/run-image-fuzzer.sh [seconds]   (default 60)
-# Needs the ImageFuzzer executable target in Package.swift (see Fuzz/README.md).
+# The fuzzer is a package of its own (Fuzz/Package.swift); see Fuzz/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
-swift build -c release --product ImageFuzzer --scratch-path .build-fuzz \
+swift build -c release --package-path Fuzz --product ImageFuzzer --scratch-path .build-fuzz \
     -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -DIMAGE_FUZZER
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

@@ -1,6 +1,5 @@
 import Metrics
 import ShardedHeap
-import Synchronization
 
 /// Samples a heap's statistics on an interval and pushes them through swift-metrics.
 ///
@@ -33,7 +32,7 @@ public final class StatsReporter: Sendable {
     /// report. Otherwise the area figures are those the shards measured during idle maintenance.
     public let refreshesAreas: Bool
 
-    private let instruments: Mutex<ReporterInstruments>
+    private let instruments: PThreadLock<ReporterInstruments>
 
     /// Creates a reporter. Nothing is sampled until ``report()`` or ``run()``.
     ///
@@ -55,11 +54,11 @@ public final class StatsReporter: Sendable {
         dimensions: [(String, String)] = [],
         factory: any MetricsFactory = MetricsSystem.factory
     ) {
-        precondition(interval > .zero, "StatsReporter: interval must be positive (got \(interval))")
+        require(interval > .zero, "StatsReporter: interval must be positive (got \(interval))")
         self.heap = heap
         self.interval = interval
         self.refreshesAreas = refreshesAreas
-        self.instruments = Mutex(ReporterInstruments(factory: factory, dimensions: dimensions))
+        self.instruments = PThreadLock(ReporterInstruments(factory: factory, dimensions: dimensions))
     }
 
     /// Takes a snapshot of ``heap`` now and pushes it.
@@ -82,7 +81,7 @@ public final class StatsReporter: Sendable {
     ///
     /// Any thread may call this; concurrent calls are serialised.
     public func record(_ snapshot: StatsSnapshot) {
-        precondition(
+        require(
             snapshot.heapID == heap.id,
             "StatsReporter: snapshot of heap \(snapshot.heapID) given to the reporter of heap \(heap.id)"
         )

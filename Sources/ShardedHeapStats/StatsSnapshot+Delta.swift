@@ -1,3 +1,5 @@
+import ShardedHeap
+
 extension StatsSnapshot {
     /// What changed since `earlier`, for rates.
     ///
@@ -9,7 +11,7 @@ extension StatsSnapshot {
     ///
     /// Any thread may call this.
     public func delta(since earlier: StatsSnapshot) -> StatsDelta {
-        precondition(
+        require(
             earlier.heapID == heapID && earlier.shards.count == shards.count,
             "StatsSnapshot.delta(since:): snapshots of different heaps (\(earlier.heapID) and \(heapID))"
         )

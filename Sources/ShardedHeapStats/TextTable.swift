@@ -1,3 +1,5 @@
+import ShardedHeap
+
 /// A table of text cells printed with aligned columns: the first column left-aligned, the others
 /// right-aligned, two spaces between columns. Every line has the same width.
 struct TextTable {
@@ -9,7 +11,7 @@ struct TextTable {
     }
 
     mutating func append(_ row: [String]) {
-        precondition(row.count == header.count, "TextTable: a row needs \(header.count) cells")
+        require(row.count == header.count, "TextTable: a row needs \(header.count) cells")
         rows.append(row)
     }
 

@@ -1,6 +1,7 @@
 import ShardedHeap
 import ShardedHeapStats
 import Testing
+import ShardedHeapTestSupport
 
 extension StatsTests {
     @Suite("Allocation counts")

@@ -3,6 +3,7 @@ import ShardedHeap
 import Testing
 
 @testable import ShardedHeapStats
+import ShardedHeapTestSupport
 
 extension StatsTests {
     @Suite("Text, JSON and Prometheus output")

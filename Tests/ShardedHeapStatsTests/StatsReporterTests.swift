@@ -3,6 +3,7 @@ import MetricsTestKit
 import ShardedHeap
 import ShardedHeapStats
 import Testing
+import ShardedHeapTestSupport
 
 extension StatsTests {
     @Suite("StatsReporter")

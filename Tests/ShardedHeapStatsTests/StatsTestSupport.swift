@@ -3,6 +3,7 @@ import Testing
 
 #if canImport(Glibc)
 import Glibc
+import ShardedHeapTestSupport
 #endif
 
 /// The root of the stats tests. `.serialized` (inherited by every nested suite) keeps them one
@@ -68,13 +69,3 @@ actor ShardResident {
         return freed
     }
 }
-
-/// Hands values to another task, which drops them there (tests only).
-final class Parcel<Value: Sendable>: @unchecked Sendable {
-    // @unchecked: only one task touches `value` at a time (the test hands it over, then awaits).
-    private var value: Value?
-    init(_ value: Value) { self.value = value }
-    func drop() { value = nil }
-}
-
-let mebibyte = 1 << 20

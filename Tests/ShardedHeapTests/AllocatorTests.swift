@@ -2,10 +2,11 @@ import Synchronization
 import Testing
 
 @testable import ShardedHeap
+import ShardedHeapTestSupport
 
 /// Counts calls and checks that frees receive exactly the pointers allocate returned.
 final class RecordingAllocator: Allocator, Sendable {
-    let live = Mutex<Set<UInt>>([])
+    let live = PThreadLock<Set<UInt>>([])
     let frees = Atomic<Int>(0)
     let mismatchedFrees = Atomic<Int>(0)
 

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import ShardedHeap
+import ShardedHeapTestSupport
 
 @Suite("OwnedBuffer and UniqueBuffer")
 struct BufferTests {

@@ -3,6 +3,7 @@
 import Foundation
 import Testing
 @testable import ShardedHeap
+import ShardedHeapTestSupport
 
 @Suite("Tasks that hop threads never use a heap off its owner thread")
 struct HopSafetyTests {

@@ -2,6 +2,7 @@ import Glibc
 import Testing
 
 @testable import ShardedHeap
+import ShardedHeapTestSupport
 
 @Suite("Per-shard memory limits")
 struct MemoryLimitTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import ShardedHeap
+import ShardedHeapTestSupport
 
 struct ScopeFailure: Error, Equatable {
     let code: Int

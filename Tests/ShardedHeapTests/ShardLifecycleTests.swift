@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import ShardedHeap
+import ShardedHeapTestSupport
 
 @Suite("Shard threads: start, idle, collect, shutdown")
 struct ShardLifecycleTests {

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import ShardedHeap
+import ShardedHeapTestSupport
 
 @Suite("Usable sizes")
 struct SizeClassTests {

@@ -5,7 +5,7 @@
 /// traps. A failed check prints the message, which names the bad value, then stops the process.
 @inlinable
 @inline(__always)
-func require(
+package func require(
     _ condition: @autoclosure () -> Bool,
     _ message: @autoclosure () -> String,
     file: StaticString = #fileID,

@@ -43,14 +43,14 @@ public final class PagePool {
     let pagesPerChunk: Int
 
     /// Guards `store` in a pool without an owner; unused in a shard's pool.
-    private let lock = PThreadMutex()
+    private let lock = PThreadLock()
     /// Chunks and free pages. Guarded by `lock`, or confined to the owner thread (see the type's
     /// docs).
     // Unchecked: every access is already exclusive by construction (the owner thread of a shard
     // pool, or `lock` for other pools), so Swift's dynamic exclusivity checks guard nothing.
     @exclusivity(unchecked) nonisolated(unsafe) private var store = Store()
     /// Pages returned to a shard's pool from other threads, waiting for the owner to take them in.
-    private let inbox = PThreadLocked<RawList<PageRun>>(RawList())
+    private let inbox = PThreadLock<RawList<PageRun>>(RawList())
     /// How many pages wait in `inbox`. A hint: relaxed, because the inbox's own lock orders the
     /// pages themselves; a stale zero only delays the drain to a later take or trim.
     private let inboxCount = Atomic<Int>(0)

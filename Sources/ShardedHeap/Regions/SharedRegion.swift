@@ -43,7 +43,7 @@ public final class SharedRegion: Allocator {
     /// A value of `cursor` in which nothing fits: "page" 0, one byte before its end.
     private let exhausted: UInt
 
-    private let state: PThreadLocked<State>
+    private let state: PThreadLock<State>
 
     struct State: ~Copyable {
         var ledger: PageLedger
@@ -55,7 +55,7 @@ public final class SharedRegion: Allocator {
         self.pageSize = UInt(pool.pageSize)
         self.exhausted = UInt(pool.pageSize) - 1
         self.cursor = Atomic(UInt(pool.pageSize) - 1)
-        self.state = PThreadLocked(State(ledger: PageLedger(pool: pool)))
+        self.state = PThreadLock(State(ledger: PageLedger(pool: pool)))
     }
 
     /// Opens a shared region whose lifetime you manage: call ``close()`` once no task uses it any

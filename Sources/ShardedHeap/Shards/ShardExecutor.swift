@@ -35,7 +35,7 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
     let slot: ShardSlot
     let idleCollectNanoseconds: Int
     private let threadName: String
-    private let lock = ConditionLock()
+    private let lock = PThreadLock()
 
     // Guarded by `lock`.
     private var pending: [Work] = []
@@ -69,7 +69,7 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
 
     @inline(never)
     private func recoverInForkedChild() {
-        lock.initialize()
+        lock.reinitializeInForkedChild()
         lock.withLock {
             guard Mimalloc.forkGeneration != forkGeneration else { return }
             forkGeneration = Mimalloc.forkGeneration

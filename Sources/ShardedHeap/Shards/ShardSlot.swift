@@ -19,7 +19,7 @@ import Glibc
 /// relaxed `wrappingAdd`, which is a read-modify-write but is not on the owner's fast path.
 final class ShardSlot: Sendable {
     /// Every slot ever made. Holding them here keeps them alive and reachable.
-    static let registry = Mutex<[ShardSlot]>([])
+    static let registry = PThreadLock<[ShardSlot]>([])
 
     /// The `ShardedHeap.id` this slot belongs to.
     let heapID: Int

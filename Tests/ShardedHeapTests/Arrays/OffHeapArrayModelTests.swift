@@ -1,6 +1,7 @@
 import Testing
 
 @testable import ShardedHeap
+import ShardedHeapTestSupport
 
 /// The allocators the model test runs against.
 enum ModelAllocator: String, CaseIterable, Sendable, CustomTestStringConvertible {
@@ -12,7 +13,7 @@ enum ModelAllocator: String, CaseIterable, Sendable, CustomTestStringConvertible
 /// Applies `steps` random operations to an OffHeapArray and to a Swift Array, checking after
 /// each one that both hold the same elements.
 private func runModel(steps: Int, seed: UInt64, allocator: any Allocator) {
-    var random = SplitMixGenerator(seed: seed)
+    var random = SplitMix64(seed: seed)
     let array = OffHeapArray<Int32>(allocator: allocator)
     var model: [Int32] = []
     for step in 0..<steps {

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import ShardedHeap
+import ShardedHeapTestSupport
 
 @Suite("OffHeapArray")
 struct OffHeapArrayTests {
@@ -131,7 +132,7 @@ struct OffHeapArrayTests {
 
     @Test("The standard library's collection algorithms work on it")
     func collectionAlgorithms() {
-        var random = SplitMixGenerator(seed: 7)
+        var random = SplitMix64(seed: 7)
         let values = (0..<1000).map { _ in Int16.random(in: .min ... .max, using: &random) }
         let array = OffHeapArray(values)
         array.sort()

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import ShardedHeap
+import ShardedHeapTestSupport
 
 struct RegionFailure: Error, Equatable {
     let code: Int
@@ -148,7 +149,7 @@ struct RegionTests {
 
     @Test("Blocks never overlap: random sizes and alignments keep their byte patterns")
     func noOverlap() throws {
-        var random = SplitMixGenerator(seed: 42)
+        var random = SplitMix64(seed: 42)
         try withRegion(pool: smallPool()) { region in
             var blocks: [(UnsafeMutableRawPointer, Int)] = []
             for seed in 0..<3000 {

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import ShardedHeap
+import ShardedHeapTestSupport
 
 /// One block claimed by a child task: where, how long, and the seed of its pattern.
 private struct Claim: Sendable {
@@ -15,7 +16,7 @@ private func claimConcurrently(_ region: SharedRegion, tasks: Int, perTask: Int)
     await withTaskGroup(of: [Claim].self) { group in
         for task in 0..<tasks {
             group.addTask {
-                var random = SplitMixGenerator(seed: UInt64(task) + 1)
+                var random = SplitMix64(seed: UInt64(task) + 1)
                 var claims: [Claim] = []
                 for index in 0..<perTask {
                     let large = index % 97 == 0

@@ -1,3 +1,5 @@
+import ShardedHeap
+
 /// The elements of an array in an image, decoded one at a time.
 ///
 /// Finding element `i` is O(1) (an offset table, or arithmetic for a packed array of numbers),
@@ -56,7 +58,7 @@ public struct ImageElements<Element: Decodable>: Sendable {
     /// - Precondition: `0 <= index < count`.
     @inline(__always)
     private func ref(at index: Int) throws(ImageError) -> ImageNodeRef {
-        precondition(index >= 0 && index < count, "ImageElements: index \(index) out of range 0..<\(count)")
+        require(index >= 0 && index < count, "ImageElements: index \(index) out of range 0..<\(count)")
         switch array {
         case .nodes(let array): return ImageNodeRef(offset: try array.child(index, in: source.bytes))
         case .scalars(let array): return ImageNodeRef(offset: array.offset, element: index)

@@ -1,4 +1,4 @@
-import Synchronization
+import ShardedHeap
 
 /// A value of type `V` copied off the Swift heap into one block of position-independent bytes
 /// (see ``OffHeap/copy(_:allocator:)``).
@@ -11,16 +11,16 @@ import Synchronization
 /// Reading (``get()``, ``elements``, ``root``) never changes the bytes, so any number of threads
 /// may read one image at once; ``free()`` may be called from any thread.
 public final class OffHeapImage<V: Codable>: Sendable {
-    private let held: Mutex<ImageContent?>
+    private let held: PThreadLock<ImageContent?>
 
     init(content: ImageContent) {
-        held = Mutex(content)
+        held = PThreadLock(content)
     }
 
     /// The content, or a precondition failure after ``free()``.
     private func content(_ caller: StaticString) -> ImageContent {
         guard let content = held.withLock({ $0 }) else {
-            preconditionFailure("OffHeapImage.\(caller): the image was freed")
+            fatalError("OffHeapImage.\(caller): the image was freed")
         }
         return content
     }

@@ -1,3 +1,4 @@
+import ShardedHeap
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,5 +1,7 @@
 import Foundation
-@testable import ShardedHeap
+@testable import OffHeapImages
+import ShardedHeap
+import ShardedHeapTestSupport
 
 /// Types the image tests copy, map and corrupt.
 struct Person: Codable, Equatable, Sendable {

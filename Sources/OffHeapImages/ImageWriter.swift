@@ -1,3 +1,5 @@
+import ShardedHeap
+
 /// The state of one ``OffHeap/copy(_:allocator:)``: the growing image, the interned keys, the
 /// open frames and the coding path.
 ///

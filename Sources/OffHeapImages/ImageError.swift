@@ -1,3 +1,5 @@
+import ShardedHeap
+
 /// Why an image could not be made, written, opened or read. Every case names what was expected
 /// and what was found.
 ///

@@ -1,3 +1,5 @@
+import ShardedHeap
+
 /// Copies values off the Swift heap into images: single blocks of position-independent bytes
 /// that can be read in place, decoded back, written to a file and mapped again.
 ///
@@ -41,7 +43,7 @@ public enum OffHeap {
         _ value: V,
         allocator: A = MimallocAllocator()
     ) throws -> OffHeapImage<V> {
-        precondition(
+        require(
             allocator.freesIndividually,
             "OffHeap.copy: \(A.self) does not free blocks individually, so an image cannot own memory from it"
         )

@@ -140,6 +140,6 @@ extension ImageReaderState {
         if T.self == UInt16.self { return unsafeBitCast(try integer(at: ref, as: UInt16.self), to: T.self) }
         if T.self == UInt8.self { return unsafeBitCast(try integer(at: ref, as: UInt8.self), to: T.self) }
         if T.self == Float.self { return unsafeBitCast(try float(try node(ref), at: ref), to: T.self) }
-        preconditionFailure("ImageReaderState.scalar: \(T.self) is not a standard scalar type")
+        fatalError("ImageReaderState.scalar: \(T.self) is not a standard scalar type")
     }
 }

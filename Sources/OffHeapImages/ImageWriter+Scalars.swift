@@ -100,7 +100,7 @@ extension ImageWriter {
             case .unsigned(let number): offset = try writeUnsigned(number)
             case .float(let number): offset = try writeFloat(number)
             case .double(let number): offset = try writeDouble(number)
-            default: preconditionFailure("unreachable: scalar arrays hold numbers")
+            default: fatalError("unreachable: scalar arrays hold numbers")
             }
             frames[id].targets.append(offset)
         }

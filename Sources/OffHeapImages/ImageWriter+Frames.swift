@@ -1,3 +1,5 @@
+import ShardedHeap
+
 extension ImageWriter {
     /// Opens a frame at `depth`.
     /// - Throws: ``ImageError/tooDeep(limit:)`` past ``maximumDepth``.
@@ -38,12 +40,12 @@ extension ImageWriter {
     /// for the same kind (as with JSONEncoder, asking for another is a programming error).
     func claim(_ id: Int, _ generation: UInt32, as kind: ImageWriterFrame.Kind) {
         guard frames[id].generation == generation else {
-            preconditionFailure("OffHeap.copy: an Encoder was used after its value finished encoding")
+            fatalError("OffHeap.copy: an Encoder was used after its value finished encoding")
         }
         if frames[id].kind == .undecided {
             frames[id].kind = kind
         } else {
-            precondition(
+            require(
                 frames[id].kind == kind,
                 "OffHeap.copy: a value asked its encoder for a \(kind) container after a \(frames[id].kind) one"
             )
@@ -147,7 +149,7 @@ extension ImageWriter {
             }
             offset = targets[0]
         case .free:
-            preconditionFailure("OffHeap.copy: finishing a released frame")
+            fatalError("OffHeap.copy: finishing a released frame")
         }
         targets.removeAll(keepingCapacity: true)
         swap(&targets, &frames[id].targets)
@@ -161,7 +163,10 @@ extension ImageWriter {
     // MARK: Container nodes
 
     func writeKeyed(keys: [UInt32], targets: [Int]) throws(ImageError) -> Int {
-        precondition(keys.count == targets.count && keys.count <= Int(UInt32.max))
+        require(
+            keys.count == targets.count && keys.count <= Int(UInt32.max),
+            "OffHeap.copy: a keyed node has \(keys.count) keys for \(targets.count) values"
+        )
         let at = count
         var maxDistance: UInt64 = 0
         for target in targets { maxDistance = max(maxDistance, UInt64(at - target)) }

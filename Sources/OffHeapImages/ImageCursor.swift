@@ -1,3 +1,5 @@
+import ShardedHeap
+
 /// A position in an image, for reading parts of a value without decoding all of it.
 ///
 /// A cursor navigates keyed containers by field name and arrays by index, and reads strings and
@@ -102,10 +104,10 @@ public struct ImageCursor: Sendable {
         let node = try node()
         switch node {
         case .array(let array):
-            precondition(index >= 0 && index < array.count, "ImageCursor.element: index \(index) out of range 0..<\(array.count)")
+            require(index >= 0 && index < array.count, "ImageCursor.element: index \(index) out of range 0..<\(array.count)")
             return moved(to: ImageNodeRef(offset: try array.child(index, in: bytes)))
         case .scalarArray(let array):
-            precondition(index >= 0 && index < array.count, "ImageCursor.element: index \(index) out of range 0..<\(array.count)")
+            require(index >= 0 && index < array.count, "ImageCursor.element: index \(index) out of range 0..<\(array.count)")
             return moved(to: ImageNodeRef(offset: array.offset, element: index))
         default:
             throw .unexpectedNode(at: ref.offset, expected: "array", found: node.kindName)

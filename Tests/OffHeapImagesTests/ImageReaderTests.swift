@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import ShardedHeap
+@testable import OffHeapImages
+import ShardedHeap
+import ShardedHeapTestSupport
 
 /// Cursors and element views read parts of an image in place.
 @Suite("Off-heap image cursors")

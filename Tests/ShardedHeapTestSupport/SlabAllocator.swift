@@ -1,20 +1,18 @@
-import Synchronization
-
-@testable import ShardedHeap
+import ShardedHeap
 
 /// An allocator that hands out blocks one after another from a single slab, so that consecutive
 /// chunks touch (the case where a region's ledger merges pages of two chunks into one run), and
 /// so that two runs of the same requests get the same offsets from the slab's start. Records
 /// which blocks are given back; never reuses memory.
-final class SlabAllocator: Allocator, Sendable {
-    let chunkSize: Int
-    let chunkCount: Int
+public final class SlabAllocator: Allocator, Sendable {
+    public let chunkSize: Int
+    public let chunkCount: Int
     // Immutable after init; the slab is freed in deinit.
-    nonisolated(unsafe) let slab: UnsafeMutableRawPointer
-    private let state = Mutex<(next: Int, given: Set<Int>, freed: Set<Int>)>((0, [], []))
+    public nonisolated(unsafe) let slab: UnsafeMutableRawPointer
+    private let state = PThreadLock<(next: Int, given: Set<Int>, freed: Set<Int>)>((0, [], []))
 
     /// A slab of `chunkCount` chunks of `chunkSize` bytes, 4 KiB-aligned.
-    init(chunkSize: Int, chunkCount: Int) {
+    public init(chunkSize: Int, chunkCount: Int) {
         self.chunkSize = chunkSize
         self.chunkCount = chunkCount
         slab = .allocate(byteCount: chunkSize * chunkCount, alignment: 4096)
@@ -23,13 +21,13 @@ final class SlabAllocator: Allocator, Sendable {
     deinit { slab.deallocate() }
 
     /// The chunks (by index in the slab) given back so far, when only chunks were asked for.
-    var freedChunks: Set<Int> { state.withLock { Set($0.freed.map { $0 / chunkSize }) } }
+    public var freedChunks: Set<Int> { state.withLock { Set($0.freed.map { $0 / chunkSize }) } }
 
     /// The chunk (index in the slab) that holds `pointer`.
-    func chunkIndex(of pointer: UnsafeMutableRawPointer) -> Int { (pointer - slab) / chunkSize }
+    public func chunkIndex(of pointer: UnsafeMutableRawPointer) -> Int { (pointer - slab) / chunkSize }
 
-    func allocate(byteCount: Int, alignment: Int) throws(AllocationError) -> UnsafeMutableRawPointer {
-        precondition(alignment <= 4096, "SlabAllocator: alignment \(alignment) above 4096")
+    public func allocate(byteCount: Int, alignment: Int) throws(AllocationError) -> UnsafeMutableRawPointer {
+        require(alignment <= 4096, "SlabAllocator: alignment \(alignment) above 4096")
         let offset = state.withLock { state -> Int? in
             let start = (state.next + alignment - 1) & ~(alignment - 1)
             guard start + byteCount <= chunkSize * chunkCount else { return nil }
@@ -41,22 +39,22 @@ final class SlabAllocator: Allocator, Sendable {
         return slab + offset
     }
 
-    func reallocate(
+    public func reallocate(
         _ pointer: UnsafeMutableRawPointer,
         byteCount: Int,
         alignment: Int
     ) throws(AllocationError) -> UnsafeMutableRawPointer {
-        preconditionFailure("SlabAllocator: chunks are never resized")
+        fatalError("SlabAllocator: chunks are never resized")
     }
 
-    func deallocate(_ pointer: UnsafeMutableRawPointer) {
+    public func deallocate(_ pointer: UnsafeMutableRawPointer) {
         let offset = pointer - slab
         state.withLock { state in
-            precondition(state.given.contains(offset), "SlabAllocator: \(pointer) was not given out")
+            require(state.given.contains(offset), "SlabAllocator: \(pointer) was not given out")
             let inserted = state.freed.insert(offset).inserted
-            precondition(inserted, "SlabAllocator: \(pointer) freed twice")
+            require(inserted, "SlabAllocator: \(pointer) freed twice")
         }
     }
 
-    var freesIndividually: Bool { true }
+    public var freesIndividually: Bool { true }
 }

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import ShardedHeap
+@testable import OffHeapImages
+import ShardedHeap
+import ShardedHeapTestSupport
 
 /// The key table is parsed once per image and shared by every pass; strings and integers are
 /// read directly when their nodes are well formed. These tests check that the shared table and
@@ -36,7 +38,7 @@ struct ImageKeyCacheTests {
         defer { unlink(path) }
         try image.write(to: path)
         let mapped = try MappedImage<[Person]>(contentsOf: path)
-        var random = SplitMix(seed: 0xCAC4E)
+        var random = SplitMix64(seed: 0xCAC4E)
         let copied = try image.elements
         let fromFile = try mapped.elements
         for _ in 0..<10_000 {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import ShardedHeap
+@testable import OffHeapImages
+import ShardedHeap
+import ShardedHeapTestSupport
 
 /// Damaged images give an ImageError (or a DecodingError), never a crash or a read outside them.
 @Suite("Off-heap image corruption")
@@ -152,7 +154,7 @@ struct ImageCorruptionTests {
     @Test("Thousands of seeded random byte flips never crash a reader")
     func randomFlips() throws {
         let good = try Self.bytes(of: Town.sample)
-        var random = SplitMix(seed: 0x1DEA_5EED)
+        var random = SplitMix64(seed: 0x1DEA_5EED)
         var errors = 0
         let rounds = 3_000
         for _ in 0..<rounds {
@@ -176,7 +178,7 @@ struct ImageCorruptionTests {
         let path = temporaryImagePath("flips.img")
         defer { unlink(path) }
         let good = try Self.bytes(of: makePeople(200))
-        var random = SplitMix(seed: 42)
+        var random = SplitMix64(seed: 42)
         for _ in 0..<100 {
             var bytes = good
             let offset = 64 + Int(random.next() % UInt64(bytes.count - 64))
@@ -214,18 +216,5 @@ struct ImageCorruptionTests {
         #expect(throws: ImageError.sharedNode(at: root - Int(first))) { try image.validate() }
         #expect(throws: ImageError.tooManyNodes(limit: bytes.count)) { try image.get() }
         #expect(try image.elements[999].count == 1_000)  // one element at a time is fine
-    }
-}
-
-/// A small seeded generator (SplitMix64), so failures reproduce.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,3 +1,5 @@
+import ShardedHeap
+
 extension OffHeapImage {
     /// Loads an image from bytes (read from a socket, say), copying them into memory from
     /// `allocator`. Like ``MappedImage/init(contentsOf:)``, this checks only the header; each
@@ -16,7 +18,7 @@ extension OffHeapImage {
         copying bytes: RawSpan,
         allocator: A = MimallocAllocator()
     ) throws(ImageError) {
-        precondition(
+        require(
             allocator.freesIndividually,
             "OffHeapImage: \(A.self) does not free blocks individually, so an image cannot own memory from it"
         )

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import ShardedHeap
+@testable import OffHeapImages
+import ShardedHeap
+import ShardedHeapTestSupport
 
 /// Values copied off the heap come back equal, whatever their shape.
 @Suite("Off-heap image round trips")

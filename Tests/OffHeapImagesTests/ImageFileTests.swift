@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import ShardedHeap
+@testable import OffHeapImages
+import ShardedHeap
+import ShardedHeapTestSupport
 
 /// Images written to files and mapped back, in this process and in others.
 @Suite("Off-heap image files")
@@ -75,7 +77,7 @@ struct ImageFileTests {
     // in the plain and TSan runs only.
     @Test(
         "Two processes mapping one file share its pages (smaps Shared_Clean)",
-        .disabled(if: runningUnderSanitizer && Mimalloc.globalSymbolAddress("__asan_init") != nil)
+        .disabled(if: runningUnderAddressSanitizer)
     )
     func sharedPages() async throws {
         let path = Self.sharedPath(pid: getpid()) + ".pages"
