@@ -44,6 +44,7 @@ let package = Package(
                 "BenchmarkSupport",
                 "CAllocBench",
                 .product(name: "ShardedHeap", package: library),
+                .product(name: "OffHeapImages", package: library),
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),

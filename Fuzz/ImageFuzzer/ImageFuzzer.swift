@@ -1,4 +1,4 @@
-// libFuzzer entry point: feeds mutated images to every reader of ShardedHeap's off-heap images.
+// libFuzzer entry point: feeds mutated images to every reader of ShardGroup's off-heap images.
 // A reader must throw on damaged input, never crash or read outside the image; built with
 // `-sanitize=fuzzer,address` the second half is checked byte by byte. See Fuzz/README.md.
 import OffHeapImages

@@ -2,7 +2,7 @@ import ShardedHeap
 
 /// The allocations a heap served off every shard thread (its fallback bucket): the calling
 /// thread's default mimalloc heap served them because no shard thread of the heap was running
-/// the caller. For ``ShardedHeap/shared`` this also counts `OwnedBuffer(byteCount:)` and
+/// the caller. For ``ShardGroup/shared`` this also counts `OwnedBuffer(byteCount:)` and
 /// `UniqueBuffer(byteCount:)` made off every shard thread.
 ///
 /// JSON keys (stable): `live_bytes`, `live_allocations`, `total_allocations`,
@@ -21,7 +21,7 @@ public struct FallbackStats: Sendable, Hashable, Codable {
     /// Usable bytes of all frees of off-shard allocations.
     public var freedBytes: Int
 
-    /// Takes the figures from a heap's fallback counters (`ShardedHeap.fallbackCounters`).
+    /// Takes the figures from a heap's fallback counters (`ShardGroup.fallbackCounters`).
     ///
     /// Any thread may call this.
     public init(counters: ShardCounters) {

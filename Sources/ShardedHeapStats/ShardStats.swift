@@ -6,7 +6,7 @@ import ShardedHeap
 /// this mimalloc build keeps none) and are in usable sizes (`mi_usable_size`, what
 /// `OwnedBuffer.capacity` reports). Area figures come from walking the shard heap's pages
 /// (`mi_heap_visit_blocks`) on the shard's own thread, which happens during idle maintenance and
-/// in `ShardedHeap.measureAreas(collect:)`; ``areaAgeSeconds`` tells how old they are.
+/// in `ShardGroup.measureAreas(collect:)`; ``areaAgeSeconds`` tells how old they are.
 ///
 /// JSON keys (stable): `index`, `live_bytes`, `live_allocations`, `total_allocations`,
 /// `total_deallocations`, `allocated_bytes`, `freed_bytes`, `remote_deallocations`,
@@ -42,7 +42,7 @@ public struct ShardStats: Sendable, Hashable, Codable {
     /// 0 when nothing is committed.
     public var fragmentation: Double
     /// When the area figures were measured, in nanoseconds of `CLOCK_MONOTONIC`
-    /// (`ShardedHeap.uptimeNanoseconds`); nil if they never were.
+    /// (`ShardGroup.uptimeNanoseconds`); nil if they never were.
     public var areasMeasuredAtUptimeNanoseconds: UInt64?
     /// Seconds between the area measurement and the snapshot; nil if never measured.
     public var areaAgeSeconds: Double?
@@ -50,8 +50,8 @@ public struct ShardStats: Sendable, Hashable, Codable {
     /// Combines a shard's counters and area figures as read at `takenAtUptimeNanoseconds`.
     ///
     /// - Parameters:
-    ///   - counters: From `ShardedHeap.counters(ofShard:)`.
-    ///   - areas: From `ShardedHeap.areaFigures(ofShard:)`.
+    ///   - counters: From `ShardGroup.counters(ofShard:)`.
+    ///   - areas: From `ShardGroup.areaFigures(ofShard:)`.
     ///   - takenAtUptimeNanoseconds: The moment of the reading, for ``areaAgeSeconds``.
     ///
     /// Any thread may call this.

@@ -25,10 +25,10 @@ import ShardedHeap
 /// All members may be called from any thread.
 public final class StatsReporter: Sendable {
     /// The heap reported on.
-    public let heap: ShardedHeap
+    public let group: ShardGroup
     /// The time between two reports in ``run()``.
     public let interval: Duration
-    /// Whether ``run()`` measures every shard's areas (`heap.measureAreas()`) before each
+    /// Whether ``run()`` measures every shard's areas (`group.measureAreas()`) before each
     /// report. Otherwise the area figures are those the shards measured during idle maintenance.
     public let refreshesAreas: Bool
 
@@ -37,7 +37,7 @@ public final class StatsReporter: Sendable {
     /// Creates a reporter. Nothing is sampled until ``report()`` or ``run()``.
     ///
     /// - Parameters:
-    ///   - heap: The heap to report on; ``ShardedHeap/shared`` by default.
+    ///   - group: The heap to report on; ``ShardGroup/shared`` by default.
     ///   - interval: The time between two reports in ``run()``; 10 seconds by default.
     ///   - refreshesAreas: Measure shard areas before each report in ``run()`` (costs one short
     ///     job per shard thread, O(pages)); off by default.
@@ -48,20 +48,20 @@ public final class StatsReporter: Sendable {
     ///     to a backend of your own, or to a `TestMetrics` in tests.
     /// - Precondition: `interval > .zero`.
     public init(
-        heap: ShardedHeap = .shared,
+        group: ShardGroup = .shared,
         interval: Duration = .seconds(10),
         refreshesAreas: Bool = false,
         dimensions: [(String, String)] = [],
         factory: any MetricsFactory = MetricsSystem.factory
     ) {
         require(interval > .zero, "StatsReporter: interval must be positive (got \(interval))")
-        self.heap = heap
+        self.group = group
         self.interval = interval
         self.refreshesAreas = refreshesAreas
         self.instruments = PThreadLock(ReporterInstruments(factory: factory, dimensions: dimensions))
     }
 
-    /// Takes a snapshot of ``heap`` now and pushes it.
+    /// Takes a snapshot of ``group`` now and pushes it.
     ///
     /// - Returns: The snapshot pushed.
     /// - Complexity: O(shard count); never waits for a shard thread.
@@ -69,27 +69,27 @@ public final class StatsReporter: Sendable {
     /// Any thread may call this; concurrent calls are serialised.
     @discardableResult
     public func report() -> StatsSnapshot {
-        let snapshot = Stats.snapshot(of: heap)
+        let snapshot = Stats.snapshot(of: group)
         record(snapshot)
         return snapshot
     }
 
-    /// Pushes `snapshot`, a snapshot of ``heap`` you took yourself.
+    /// Pushes `snapshot`, a snapshot of ``group`` you took yourself.
     ///
-    /// - Parameter snapshot: A snapshot of ``heap``.
-    /// - Precondition: `snapshot.heapID == heap.id`.
+    /// - Parameter snapshot: A snapshot of ``group``.
+    /// - Precondition: `snapshot.groupID == group.id`.
     ///
     /// Any thread may call this; concurrent calls are serialised.
     public func record(_ snapshot: StatsSnapshot) {
         require(
-            snapshot.heapID == heap.id,
-            "StatsReporter: snapshot of heap \(snapshot.heapID) given to the reporter of heap \(heap.id)"
+            snapshot.groupID == group.id,
+            "StatsReporter: snapshot of shard group \(snapshot.groupID) given to the reporter of shard group \(group.id)"
         )
         let families = snapshot.metricFamilies
         instruments.withLock { $0.record(families) }
     }
 
-    /// Reports every ``interval`` until the calling task is cancelled or ``heap`` is shut down,
+    /// Reports every ``interval`` until the calling task is cancelled or ``group`` is shut down,
     /// then returns. The first report is made at once.
     ///
     /// A shutdown is noticed within 100 ms, even with a long interval.
@@ -97,11 +97,11 @@ public final class StatsReporter: Sendable {
     /// Call it from any task, once per reporter at a time.
     public func run() async {
         let clock = ContinuousClock()
-        while !Task.isCancelled && !heap.isShutDown {
-            if refreshesAreas { await heap.measureAreas() }
+        while !Task.isCancelled && !group.isShutDown {
+            if refreshesAreas { await group.measureAreas() }
             report()
             let deadline = clock.now.advanced(by: interval)
-            while !heap.isShutDown {
+            while !group.isShutDown {
                 let now = clock.now
                 if now >= deadline { break }
                 do {

@@ -3,7 +3,7 @@ import ShardedHeap
 extension StatsSnapshot {
     /// What changed since `earlier`, for rates.
     ///
-    /// - Parameter earlier: A snapshot of the same heap (same ``heapID`` and shard count), taken
+    /// - Parameter earlier: A snapshot of the same heap (same ``groupID`` and shard count), taken
     ///   no later than this one.
     /// - Returns: Counts over the interval and its length in seconds.
     /// - Precondition: `earlier` describes the same heap, with the same number of shards.
@@ -12,8 +12,8 @@ extension StatsSnapshot {
     /// Any thread may call this.
     public func delta(since earlier: StatsSnapshot) -> StatsDelta {
         require(
-            earlier.heapID == heapID && earlier.shards.count == shards.count,
-            "StatsSnapshot.delta(since:): snapshots of different heaps (\(earlier.heapID) and \(heapID))"
+            earlier.groupID == groupID && earlier.shards.count == shards.count,
+            "StatsSnapshot.delta(since:): snapshots of different heaps (\(earlier.groupID) and \(groupID))"
         )
         let nanoseconds =
             takenAtUptimeNanoseconds >= earlier.takenAtUptimeNanoseconds

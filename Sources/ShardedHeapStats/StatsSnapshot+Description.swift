@@ -9,7 +9,7 @@ extension StatsSnapshot: CustomStringConvertible {
     public var description: String {
         var lines: [String] = []
         lines.append(
-            "ShardedHeap \(heapID): \(shards.count) shard\(shards.count == 1 ? "" : "s")"
+            "ShardGroup \(groupID): \(shards.count) shard\(shards.count == 1 ? "" : "s")"
                 + (isShutDown ? " (shut down)" : "")
         )
         lines.append(

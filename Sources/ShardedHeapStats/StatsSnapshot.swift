@@ -8,12 +8,12 @@
 /// (see ``ProcessStats``), `shards` (an array of ``ShardStats``), `totals` (see
 /// ``StatsTotals``, which holds the `fallback` bucket).
 public struct StatsSnapshot: Sendable, Hashable, Codable {
-    /// The `ShardedHeap.id` of the heap read.
-    public var heapID: Int
+    /// The `ShardGroup.id` of the heap read.
+    public var groupID: Int
     /// Whether the heap had been shut down.
     public var isShutDown: Bool
     /// When the snapshot was taken, in nanoseconds of `CLOCK_MONOTONIC`
-    /// (`ShardedHeap.uptimeNanoseconds`).
+    /// (`ShardGroup.uptimeNanoseconds`).
     public var takenAtUptimeNanoseconds: UInt64
     /// Process-wide figures.
     public var process: ProcessStats
@@ -26,7 +26,7 @@ public struct StatsSnapshot: Sendable, Hashable, Codable {
     /// ``Stats/snapshot(of:)``.
     ///
     /// - Parameters:
-    ///   - heapID: The heap's `id`.
+    ///   - groupID: The heap's `id`.
     ///   - isShutDown: Whether the heap had been shut down.
     ///   - takenAtUptimeNanoseconds: The moment of the reading (`CLOCK_MONOTONIC` nanoseconds).
     ///   - process: Process-wide figures.
@@ -35,14 +35,14 @@ public struct StatsSnapshot: Sendable, Hashable, Codable {
     ///
     /// Any thread may call this.
     public init(
-        heapID: Int,
+        groupID: Int,
         isShutDown: Bool,
         takenAtUptimeNanoseconds: UInt64,
         process: ProcessStats,
         shards: [ShardStats],
         fallback: FallbackStats
     ) {
-        self.heapID = heapID
+        self.groupID = groupID
         self.isShutDown = isShutDown
         self.takenAtUptimeNanoseconds = takenAtUptimeNanoseconds
         self.process = process
@@ -54,7 +54,7 @@ public struct StatsSnapshot: Sendable, Hashable, Codable {
     public var fallback: FallbackStats { totals.fallback }
 
     enum CodingKeys: String, CodingKey {
-        case heapID = "heap_id"
+        case groupID = "heap_id"
         case isShutDown = "is_shut_down"
         case takenAtUptimeNanoseconds = "taken_at_uptime_ns"
         case process

@@ -1,4 +1,4 @@
-// shardedheap-demo: a simulated request-serving workload on ShardedHeap.
+// shardedheap-demo: a simulated request-serving workload on ShardGroup.
 //
 // Many concurrent "requests" each run in a shard scope: they allocate a request body, fill it,
 // parse it into a response buffer, verify checksums, and drop both. One request in four hands its
@@ -108,7 +108,7 @@ struct SplitMix {
 }
 
 let options = Options(arguments: CommandLine.arguments)
-let heap = ShardedHeap.shared
+let heap = ShardGroup.shared
 print("ShardedHeap demo: \(options.requests) requests, \(options.concurrency) at a time, \(heap.shardCount) shards")
 
 let (sendStream, sendQueue) = AsyncStream.makeStream(of: Outgoing.self)

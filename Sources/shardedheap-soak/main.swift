@@ -171,11 +171,11 @@ func workerRound(
     }
 }
 
-func residentBytes() -> Int { Stats.snapshot(of: ShardedHeap.shared).process.residentBytes }
+func residentBytes() -> Int { Stats.snapshot(of: ShardGroup.shared).process.residentBytes }
 
 let options = Options(arguments: CommandLine.arguments)
-let heap = ShardedHeap(shardCount: max(2, ShardedHeap.activeProcessorCount))
-let baseline = LeakTracker(heap: heap)
+let heap = ShardGroup(shardCount: max(2, ShardGroup.activeProcessorCount))
+let baseline = LeakTracker(group: heap)
 let tally = Tally()
 let clock = ContinuousClock()
 let deadline = clock.now + .seconds(options.seconds)
@@ -210,9 +210,9 @@ let monitor = Task {
         if clock.now >= nextEphemeral {
             nextEphemeral = clock.now + .seconds(3)
             // A short-lived heap, shut down mid-use.
-            let ephemeral = ShardedHeap(shardCount: 2)
-            let tracker = LeakTracker(heap: ephemeral)
-            let survivors = await withShardedAllocation(heap: ephemeral) { alloc in
+            let ephemeral = ShardGroup(shardCount: 2)
+            let tracker = LeakTracker(group: ephemeral)
+            let survivors = await withShardedAllocation(on: ephemeral) { alloc in
                 (0..<200).map { index in
                     let buffer = alloc.makeBuffer(byteCount: 64 + index * 17)
                     buffer.withUnsafeMutableBytes { stamp($0, serial: UInt64(index)) }
@@ -237,7 +237,7 @@ await withTaskGroup(of: Void.self) { group in
             var generator = Generator(state: UInt64(worker) &* 0x2545_F491_4F6C_DD1D | 1)
             var round: UInt64 = 0
             while clock.now < deadline {
-                await withShardedAllocation(heap: heap) { alloc in
+                await withShardedAllocation(on: heap) { alloc in
                     await workerRound(
                         alloc: alloc,
                         generator: &generator,

@@ -8,7 +8,7 @@ extension StatsTests {
     struct Areas {
         @Test("fragmentation rises when every other block is freed; committed falls after free-all and collect")
         func fragmentationMovesTheRightWay() async throws {
-            let heap = ShardedHeap(shardCount: 2)
+            let heap = ShardGroup(shardCount: 2)
             let resident = ShardResident(heap: heap, shard: 0)
             #expect(Stats.snapshot(of: heap).shards[0].areasMeasuredAtUptimeNanoseconds == nil)
 
@@ -57,7 +57,7 @@ extension StatsTests {
             let size = 256 * mebibyte
             var observed: [(rise: Int, fall: Int, commitFall: Int)] = []
             for _ in 0..<3 {
-                let heap = ShardedHeap(shardCount: 1)
+                let heap = ShardGroup(shardCount: 1)
                 let resident = ShardResident(heap: heap, shard: 0)
                 let (usable, allOnShard) = await resident.allocate(count: 1, byteCount: size)
                 try #require(allOnShard)

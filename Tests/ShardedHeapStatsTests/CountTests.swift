@@ -8,12 +8,12 @@ extension StatsTests {
     struct Counts {
         @Test("exact live counts and bytes after a workload, back to zero after frees from another thread")
         func exactCountsWithRemoteFrees() async throws {
-            let heap = ShardedHeap(shardCount: 2)
+            let heap = ShardGroup(shardCount: 2)
             let before = Stats.snapshot(of: heap)
             #expect(before.totals.totalAllocations == 0)
 
             let sizes = (0..<500).map { 1 + ($0 &* 7919) % 6000 }
-            var buffers: [OwnedBuffer] = await withShardedAllocation(heap: heap, shard: 0) { alloc in
+            var buffers: [OwnedBuffer] = await withShardedAllocation(on: heap, shard: 0) { alloc in
                 sizes.map { alloc.makeBuffer(byteCount: $0) }
             }
             try #require(buffers.allSatisfy { $0.shardIndex == 0 }, "the scope body should run on shard 0")
@@ -21,7 +21,7 @@ extension StatsTests {
             #expect(usable >= sizes.reduce(0, +))
 
             let loaded = Stats.snapshot(of: heap)
-            #expect(loaded.heapID == heap.id)
+            #expect(loaded.groupID == heap.id)
             #expect(loaded.shards.map(\.index) == [0, 1])
             #expect(loaded.shards[0].liveAllocations == sizes.count)
             #expect(loaded.shards[0].liveBytes == usable)
@@ -78,7 +78,7 @@ extension StatsTests {
 
         @Test("owner-thread frees count as deallocations but not as remote ones")
         func ownerFrees() async throws {
-            let heap = ShardedHeap(shardCount: 2)
+            let heap = ShardGroup(shardCount: 2)
             let resident = ShardResident(heap: heap, shard: 1)
             let (usable, allOnShard) = await resident.allocate(count: 300, byteCount: 200)
             try #require(allOnShard)
@@ -101,8 +101,8 @@ extension StatsTests {
 
         @Test("allocations made through a shard allocator off its thread land in the fallback")
         func fallbackAndForeignAllocations() async throws {
-            let heap = ShardedHeap(shardCount: 2)
-            let buffers: [OwnedBuffer] = await withShardedAllocation(heap: heap, shard: 1) { alloc in
+            let heap = ShardGroup(shardCount: 2)
+            let buffers: [OwnedBuffer] = await withShardedAllocation(on: heap, shard: 1) { alloc in
                 // A detached task runs on the global pool: off every shard thread.
                 await Task.detached { (0..<7).map { _ in alloc.makeBuffer(byteCount: 1000) } }.value
             }
@@ -125,7 +125,7 @@ extension StatsTests {
 
         @Test("a snapshot of a shut-down heap says so, and the default heap is the shared one")
         func shutDownAndShared() async {
-            let heap = ShardedHeap(shardCount: 3)
+            let heap = ShardGroup(shardCount: 3)
             #expect(Stats.snapshot(of: heap).isShutDown == false)
             await heap.shutdown()
             let snapshot = Stats.snapshot(of: heap)
@@ -134,8 +134,8 @@ extension StatsTests {
             #expect(snapshot.totals.shardCount == 3)
 
             let shared = Stats.snapshot()
-            #expect(shared.heapID == ShardedHeap.shared.id)
-            #expect(shared.shards.count == ShardedHeap.shared.shardCount)
+            #expect(shared.groupID == ShardGroup.shared.id)
+            #expect(shared.shards.count == ShardGroup.shared.shardCount)
         }
     }
 }

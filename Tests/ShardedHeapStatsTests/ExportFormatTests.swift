@@ -10,13 +10,13 @@ extension StatsTests {
     struct ExportFormats {
         /// A heap with known contents on shard 0 (measured), shard 1 never started, and two
         /// fallback allocations.
-        static func populatedSnapshot() async throws -> (StatsSnapshot, ShardedHeap, ShardResident, [OwnedBuffer]) {
-            let heap = ShardedHeap(shardCount: 2)
+        static func populatedSnapshot() async throws -> (StatsSnapshot, ShardGroup, ShardResident, [OwnedBuffer]) {
+            let heap = ShardGroup(shardCount: 2)
             let resident = ShardResident(heap: heap, shard: 0)
             let (_, allOnShard) = await resident.allocate(count: 1234, byteCount: 100)
             try #require(allOnShard)
             await heap.measureAreas()
-            let offShard: [OwnedBuffer] = await withShardedAllocation(heap: heap, shard: 0) { alloc in
+            let offShard: [OwnedBuffer] = await withShardedAllocation(on: heap, shard: 0) { alloc in
                 await Task.detached { [alloc.makeBuffer(byteCount: 10), alloc.makeBuffer(byteCount: 20)] }.value
             }
             return (Stats.snapshot(of: heap), heap, resident, offShard)
@@ -133,7 +133,7 @@ extension StatsTests {
 
         @Test("Prometheus text without extra labels has bare process samples")
         func prometheusWithoutLabels() async throws {
-            let heap = ShardedHeap(shardCount: 1)
+            let heap = ShardGroup(shardCount: 1)
             let text = Stats.snapshot(of: heap).prometheusText()
             let lines = text.split(separator: "\n")
             #expect(lines.contains { $0.hasPrefix("sharded_heap_process_resident_bytes ") })
@@ -146,7 +146,7 @@ extension StatsTests {
         func descriptionTable() async throws {
             let (snapshot, heap, _, _) = try await Self.populatedSnapshot()
             let lines = snapshot.description.split(separator: "\n").map(String.init)
-            #expect(lines[0].hasPrefix("ShardedHeap \(snapshot.heapID): 2 shards"))
+            #expect(lines[0].hasPrefix("ShardGroup \(snapshot.groupID): 2 shards"))
             let headerIndex = try #require(lines.firstIndex { $0.hasPrefix("shard ") })
             let table = Array(lines[headerIndex...])
             #expect(table.count == 1 + 2 + 2)

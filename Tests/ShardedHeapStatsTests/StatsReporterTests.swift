@@ -11,13 +11,13 @@ extension StatsTests {
         @Test("report() pushes gauges and counters with shard dimensions; counters follow running totals")
         func reportsGaugesAndCounters() async throws {
             let metrics = TestMetrics()
-            let heap = ShardedHeap(shardCount: 2)
+            let heap = ShardGroup(shardCount: 2)
             let resident = ShardResident(heap: heap, shard: 0)
             let (usable, allOnShard) = await resident.allocate(count: 10, byteCount: 100)
             try #require(allOnShard)
             await heap.measureAreas()
 
-            let reporter = StatsReporter(heap: heap, dimensions: [("heap", "test")], factory: metrics)
+            let reporter = StatsReporter(group: heap, dimensions: [("heap", "test")], factory: metrics)
             let first = reporter.report()
             let shard0: [(String, String)] = [("heap", "test"), ("shard", "0")]
             let shard1: [(String, String)] = [("heap", "test"), ("shard", "1")]
@@ -70,8 +70,8 @@ extension StatsTests {
         @Test("run() reports at once and returns when its task is cancelled")
         func runReturnsOnCancellation() async throws {
             let metrics = TestMetrics()
-            let heap = ShardedHeap(shardCount: 1)
-            let reporter = StatsReporter(heap: heap, interval: .seconds(3600), factory: metrics)
+            let heap = ShardGroup(shardCount: 1)
+            let reporter = StatsReporter(group: heap, interval: .seconds(3600), factory: metrics)
             let running = Task { await reporter.run() }
             try await Self.waitForFirstReport(metrics)
             running.cancel()
@@ -83,8 +83,8 @@ extension StatsTests {
         @Test("run() returns when the heap is shut down")
         func runReturnsOnShutdown() async throws {
             let metrics = TestMetrics()
-            let heap = ShardedHeap(shardCount: 1)
-            let reporter = StatsReporter(heap: heap, interval: .seconds(3600), factory: metrics)
+            let heap = ShardGroup(shardCount: 1)
+            let reporter = StatsReporter(group: heap, interval: .seconds(3600), factory: metrics)
             let running = Task { await reporter.run() }
             try await Self.waitForFirstReport(metrics)
             await heap.shutdown()
@@ -96,11 +96,11 @@ extension StatsTests {
         func runRefreshesAreas() async throws {
             let metrics = TestMetrics()
             // A long idle delay, so idle maintenance does not measure the areas for us.
-            let heap = ShardedHeap(shardCount: 1, idleCollectDelay: .seconds(3600))
+            let heap = ShardGroup(shardCount: 1, idleCollectDelay: .seconds(3600))
             let resident = ShardResident(heap: heap, shard: 0)
             _ = await resident.allocate(count: 100, byteCount: 64)
             #expect(heap.areaFigures(ofShard: 0).measuredAtUptimeNanoseconds == nil)
-            let reporter = StatsReporter(heap: heap, interval: .seconds(3600), refreshesAreas: true, factory: metrics)
+            let reporter = StatsReporter(group: heap, interval: .seconds(3600), refreshesAreas: true, factory: metrics)
             let running = Task { await reporter.run() }
             try await Self.waitForFirstReport(metrics)
             running.cancel()

@@ -15,11 +15,11 @@ struct StatsTests {}
 /// that shard's heap and its frees are owner frees. Holds the buffers it allocated.
 actor ShardResident {
     nonisolated let unownedExecutor: UnownedSerialExecutor
-    let heap: ShardedHeap
+    let heap: ShardGroup
     let shard: Int
     private var buffers: [OwnedBuffer?] = []
 
-    init(heap: ShardedHeap, shard: Int) {
+    init(heap: ShardGroup, shard: Int) {
         self.heap = heap
         self.shard = shard
         self.unownedExecutor = heap.executor(forShard: shard).asUnownedSerialExecutor()

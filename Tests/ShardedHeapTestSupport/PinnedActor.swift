@@ -9,5 +9,5 @@ public actor PinnedActor {
     }
 
     /// The shard of `heap` whose thread runs this actor's code now, or nil.
-    public func shardIndex(of heap: ShardedHeap) -> Int? { heap.currentShardIndex }
+    public func shardIndex(of heap: ShardGroup) -> Int? { heap.currentShardIndex }
 }

@@ -104,8 +104,8 @@ struct AllocatorTests {
         arguments: [1, 16, 32, 4096, 65536]
     )
     func shardAllocatorRaw(alignment: Int) async throws {
-        let heap = ShardedHeap(shardCount: 2)
-        let pointers = try await withShardedAllocation(heap: heap, shard: 1) { alloc throws(AllocationError) in
+        let heap = ShardGroup(shardCount: 2)
+        let pointers = try await withShardedAllocation(on: heap, shard: 1) { alloc throws(AllocationError) in
             try exercise(alloc, alignment: alignment)
             return try (0..<100).map { index throws(AllocationError) in
                 let pointer = try alloc.allocate(byteCount: index * 13, alignment: alignment)
@@ -116,7 +116,7 @@ struct AllocatorTests {
         }
         #expect(heap.counters(ofShard: 1).liveAllocations == 100)
         #expect(heap.counters(ofShard: 1).foreignAllocations == 0)
-        let alloc = ShardAllocator(heap: heap, shardIndex: 0)
+        let alloc = ShardAllocator(group: heap, shardIndex: 0)
         await onDetachedThread {
             for (index, address) in pointers.enumerated() {
                 let pointer = UnsafeMutableRawPointer(bitPattern: address)!
@@ -133,8 +133,8 @@ struct AllocatorTests {
 
     @Test("Int.max bytes throws outOfMemory naming the request", arguments: [0, 1, 2])
     func outOfMemoryThrows(which: Int) async {
-        let heap = ShardedHeap(shardCount: 1)
-        await withShardedAllocation(heap: heap) { alloc in
+        let heap = ShardGroup(shardCount: 1)
+        await withShardedAllocation(on: heap) { alloc in
             let allocators: [any Allocator] = [MimallocAllocator(), SystemAllocator(), alloc]
             #expect(throws: AllocationError.outOfMemory(requested: Int.max, alignment: 16)) {
                 _ = try allocators[which].allocate(byteCount: Int.max, alignment: 16)
@@ -165,8 +165,8 @@ struct AllocatorTests {
         let system = OwnedBuffer(byteCount: 64, allocator: SystemAllocator())
         #expect(!Mimalloc.isInHeapRegion(system.unsafeBaseAddress))
 
-        let heap = ShardedHeap(shardCount: 1)
-        let shardIndex = await withShardedAllocation(heap: heap) { alloc in
+        let heap = ShardGroup(shardCount: 1)
+        let shardIndex = await withShardedAllocation(on: heap) { alloc in
             OwnedBuffer(byteCount: 64, allocator: alloc).shardIndex
         }
         #expect(shardIndex == 0)

@@ -25,7 +25,7 @@ struct BadArgumentTests {
     @Test("A negative byte count traps for the shard allocator")
     func negativeAllocator() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            await withShardedAllocation(heap: ShardedHeap(shardCount: 1)) { alloc in
+            await withShardedAllocation(on: ShardGroup(shardCount: 1)) { alloc in
                 _ = alloc.makeUniqueBuffer(byteCount: -2)
             }
         }

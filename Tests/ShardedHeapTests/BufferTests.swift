@@ -11,8 +11,8 @@ struct BufferTests {
 
     @Test("Sizes from zero to 64 MiB are usable end to end", arguments: sizes)
     func usableSizes(byteCount: Int) async {
-        let heap = ShardedHeap(shardCount: 1)
-        await withShardedAllocation(heap: heap) { alloc in
+        let heap = ShardGroup(shardCount: 1)
+        await withShardedAllocation(on: heap) { alloc in
             let owned = alloc.makeBuffer(byteCount: byteCount)
             var unique = alloc.makeUniqueBuffer(byteCount: byteCount)
             #expect(owned.count == byteCount)
@@ -32,8 +32,8 @@ struct BufferTests {
 
     @Test("Every power-of-two alignment up to 64 KiB is honoured, on and off shard", arguments: alignments)
     func alignment(alignment: Int) async {
-        let heap = ShardedHeap(shardCount: 1)
-        await withShardedAllocation(heap: heap) { alloc in
+        let heap = ShardGroup(shardCount: 1)
+        await withShardedAllocation(on: heap) { alloc in
             for byteCount in [1, 24, 1000, 70_000] {
                 let owned = alloc.makeBuffer(byteCount: byteCount, alignment: alignment)
                 let unique = alloc.makeUniqueBuffer(byteCount: byteCount, alignment: alignment)
@@ -62,8 +62,8 @@ struct BufferTests {
 
     @Test("resize keeps contents, on the owner heap, and keeps counts exact")
     func resize() async {
-        let heap = ShardedHeap(shardCount: 1)
-        await withShardedAllocation(heap: heap) { alloc in
+        let heap = ShardGroup(shardCount: 1)
+        await withShardedAllocation(on: heap) { alloc in
             let owned = alloc.makeBuffer(byteCount: 100)
             owned.withUnsafeMutableBytes { fill($0, seed: 11) }
             owned.resize(to: 100_000)
@@ -91,9 +91,9 @@ struct BufferTests {
 
     @Test("Counts are exact after known work and return to baseline after release")
     func exactCounts() async {
-        let heap = ShardedHeap(shardCount: 2)
+        let heap = ShardGroup(shardCount: 2)
         let sizes = (1...500).map { $0 * 7 }
-        let (buffers, expectedBytes) = await withShardedAllocation(heap: heap, shard: 1) { alloc in
+        let (buffers, expectedBytes) = await withShardedAllocation(on: heap, shard: 1) { alloc in
             let buffers = sizes.map { alloc.makeBuffer(byteCount: $0) }
             return (buffers, buffers.reduce(0) { $0 + $1.capacity })
         }
@@ -114,9 +114,9 @@ struct BufferTests {
 
     @Test("Frees from other tasks and from plain threads keep counts exact")
     func crossThreadFrees() async {
-        let heap = ShardedHeap(shardCount: 2)
+        let heap = ShardGroup(shardCount: 2)
         let perBatch = 2000
-        let batches = await withShardedAllocation(heap: heap, shard: 0) { alloc in
+        let batches = await withShardedAllocation(on: heap, shard: 0) { alloc in
             (0..<4).map { batch in
                 (0..<perBatch).map { index in
                     let buffer = alloc.makeBuffer(byteCount: 16 + index % 300)
@@ -132,7 +132,7 @@ struct BufferTests {
         await withTaskGroup(of: Void.self) { group in
             for parcel in parcels[0..<2] {
                 group.addTask {
-                    await withShardedAllocation(heap: heap, shard: 1) { _ in
+                    await withShardedAllocation(on: heap, shard: 1) { _ in
                         #expect(
                             parcel.value!.allSatisfy { buffer in
                                 buffer.withUnsafeBytes { holdsPattern($0, seed: 0) || holdsPattern($0, seed: 1) }
@@ -157,8 +157,8 @@ struct BufferTests {
 
     @Test("A UniqueBuffer can be sent to another task and freed there")
     func uniqueSentAway() async {
-        let heap = ShardedHeap(shardCount: 1)
-        let parcel = await withShardedAllocation(heap: heap) { alloc in
+        let heap = ShardGroup(shardCount: 1)
+        let parcel = await withShardedAllocation(on: heap) { alloc in
             var unique = alloc.makeUniqueBuffer(byteCount: 256)
             unique.withUnsafeMutableBytes { fill($0, seed: 5) }
             return UniqueParcel(unique)

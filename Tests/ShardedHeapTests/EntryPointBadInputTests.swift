@@ -49,8 +49,8 @@ enum BadCall: String, Codable, CaseIterable, CustomTestStringConvertible {
 
     /// Makes the call. Every case traps.
     func run() {
-        let heap = ShardedHeap(shardCount: 2)
-        let alloc = ShardAllocator(heap: heap, shardIndex: 0)
+        let heap = ShardGroup(shardCount: 2)
+        let alloc = ShardAllocator(group: heap, shardIndex: 0)
         switch self {
         case .ownedNegative: _ = OwnedBuffer(byteCount: -1)
         case .ownedAlignmentThree: _ = OwnedBuffer(byteCount: 8, alignment: 3)
@@ -78,7 +78,7 @@ enum BadCall: String, Codable, CaseIterable, CustomTestStringConvertible {
         case .taskOutOfRange: heap.task(shard: 9) { _ in }
         case .memoryLimitOutOfRange: _ = heap.memoryLimit(ofShard: 7)
         case .areaFiguresOutOfRange: _ = heap.areaFigures(ofShard: 2)
-        case .idleDelayTooShort: _ = ShardedHeap(shardCount: 1, idleCollectDelay: .zero)
+        case .idleDelayTooShort: _ = ShardGroup(shardCount: 1, idleCollectDelay: .zero)
         }
     }
 }
@@ -96,8 +96,8 @@ struct EntryPointBadInputTests {
 
     @Test("A thrown allocation error leaves counts as they were, and later calls work")
     func thrownErrorsLeaveStateIntact() async {
-        let heap = ShardedHeap(shardCount: 1)
-        await withShardedAllocation(heap: heap) { alloc in
+        let heap = ShardGroup(shardCount: 1)
+        await withShardedAllocation(on: heap) { alloc in
             #expect(throws: AllocationError.outOfMemory(requested: .max, alignment: 16)) {
                 _ = try alloc.tryMakeBuffer(byteCount: .max)
             }

@@ -23,13 +23,13 @@ struct ForkTests {
     }
 
     /// The checks a child runs. Returns 0 when all pass, otherwise the number of the failed check.
-    static func childChecks(heap: ShardedHeap, parentBuffer: OwnedBuffer) -> Int32 {
+    static func childChecks(heap: ShardGroup, parentBuffer: OwnedBuffer) -> Int32 {
         if heap.currentShardIndex != nil { return 10 }
         let buffer = OwnedBuffer(byteCount: 4096)
         buffer.withUnsafeMutableBytes { fill($0, seed: 77) }
         if !buffer.withUnsafeBytes({ holdsPattern($0, seed: 77) }) { return 11 }
         if buffer.shardIndex != nil { return 12 }
-        let viaAllocator = ShardAllocator(heap: heap, shardIndex: 0).makeBuffer(byteCount: 100)
+        let viaAllocator = ShardAllocator(group: heap, shardIndex: 0).makeBuffer(byteCount: 100)
         if viaAllocator.shardIndex != nil { return 13 }
         if !parentBuffer.withUnsafeBytes({ holdsPattern($0, seed: 5) }) { return 14 }
 
@@ -52,8 +52,8 @@ struct ForkTests {
 
     @Test("A child forked from a plain thread allocates through the fallback, and shard executors restart")
     func forkFromPlainThread() async {
-        let heap = ShardedHeap(shardCount: 1)
-        let parentBuffer = await withShardedAllocation(heap: heap) { alloc in
+        let heap = ShardGroup(shardCount: 1)
+        let parentBuffer = await withShardedAllocation(on: heap) { alloc in
             let buffer = alloc.makeBuffer(byteCount: 256)
             buffer.withUnsafeMutableBytes { fill($0, seed: 5) }
             return buffer
@@ -62,15 +62,15 @@ struct ForkTests {
         let status = inForkedChild { ForkTests.childChecks(heap: heap, parentBuffer: parentBuffer) }
         #expect(status == 0)
         // The parent is unaffected.
-        let after = await withShardedAllocation(heap: heap) { alloc in alloc.makeBuffer(byteCount: 8).shardIndex }
+        let after = await withShardedAllocation(on: heap) { alloc in alloc.makeBuffer(byteCount: 8).shardIndex }
         #expect(after == 0)
         await heap.shutdown()
     }
 
     @Test("A child forked from a shard thread is not on a shard any more")
     func forkFromShardThread() async {
-        let heap = ShardedHeap(shardCount: 1)
-        let status = await withShardedAllocation(heap: heap) { alloc in
+        let heap = ShardGroup(shardCount: 1)
+        let status = await withShardedAllocation(on: heap) { alloc in
             let parentBuffer = alloc.makeBuffer(byteCount: 256)
             parentBuffer.withUnsafeMutableBytes { fill($0, seed: 5) }
             precondition(heap.currentShardIndex == 0)

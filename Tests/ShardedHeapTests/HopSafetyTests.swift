@@ -9,7 +9,7 @@ import ShardedHeapTestSupport
 struct HopSafetyTests {
     @Test("1,000 tasks allocate across every kind of await; each shard allocation is from its own heap")
     func thousandHoppingTasks() async throws {
-        let heap = ShardedHeap(shardCount: 2)
+        let heap = ShardGroup(shardCount: 2)
         let hopper = Hopper()
         OwnershipAudit.isEnabled.store(true, ordering: .relaxed)
         defer { OwnershipAudit.isEnabled.store(false, ordering: .relaxed) }
@@ -19,7 +19,7 @@ struct HopSafetyTests {
         let results = await withTaskGroup(of: (verified: Bool, onShard: Int, offShard: Int).self) { group in
             for taskIndex in 0..<1000 {
                 group.addTask {
-                    await withShardedAllocation(heap: heap) { alloc in
+                    await withShardedAllocation(on: heap) { alloc in
                         var buffers: [(OwnedBuffer, Int)] = []
                         var unique = alloc.makeUniqueBuffer(byteCount: 64 + taskIndex % 200)
                         unique.withUnsafeMutableBytes { fill($0, seed: taskIndex) }

@@ -7,9 +7,9 @@ import ShardedHeapTestSupport
 struct LeakTrackerTests {
     @Test("Sees a buffer that is kept, and nothing once it and remote frees are done")
     func seesLeaks() async {
-        let heap = ShardedHeap(shardCount: 2)
-        let tracker = LeakTracker(heap: heap)
-        let kept = await withShardedAllocation(heap: heap, shard: 1) { alloc in
+        let heap = ShardGroup(shardCount: 2)
+        let tracker = LeakTracker(group: heap)
+        let kept = await withShardedAllocation(on: heap, shard: 1) { alloc in
             _ = alloc.makeBuffer(byteCount: 10)  // released at once
             return alloc.makeBuffer(byteCount: 500)
         }
@@ -25,10 +25,10 @@ struct LeakTrackerTests {
 
     @Test("measure reports what the body left behind, fallback included")
     func measure() async {
-        let heap = ShardedHeap(shardCount: 1)
+        let heap = ShardGroup(shardCount: 1)
         var stash: [OwnedBuffer] = []
-        let (value, allocations, bytes) = await LeakTracker.measure(heap: heap) {
-            let onMain = await MainActor.run { ShardAllocator(heap: heap, shardIndex: 0).makeBuffer(byteCount: 64) }
+        let (value, allocations, bytes) = await LeakTracker.measure(group: heap) {
+            let onMain = await MainActor.run { ShardAllocator(group: heap, shardIndex: 0).makeBuffer(byteCount: 64) }
             stash.append(onMain)
             return 7
         }
@@ -37,8 +37,8 @@ struct LeakTrackerTests {
         #expect(bytes == stash[0].capacity)
         #expect(stash[0].shardIndex == nil)
         stash.removeAll()
-        let (_, none, _) = await LeakTracker.measure(heap: heap) {
-            await withShardedAllocation(heap: heap) { alloc in _ = alloc.makeUniqueBuffer(byteCount: 1000) }
+        let (_, none, _) = await LeakTracker.measure(group: heap) {
+            await withShardedAllocation(on: heap) { alloc in _ = alloc.makeUniqueBuffer(byteCount: 1000) }
         }
         #expect(none == 0)
         await heap.shutdown()

@@ -10,7 +10,7 @@ struct MemoryLimitTests {
 
     @Test("A capped shard throws limitExceeded at its cap; other shards keep working; freeing makes room")
     func capIsEnforced() async throws {
-        let heap = try ShardedHeap(
+        let heap = try ShardGroup(
             shardCount: 2,
             memoryLimitPerShard: nil,
             memoryLimitOverrides: [0: MemoryLimitTests.limit]
@@ -18,7 +18,7 @@ struct MemoryLimitTests {
         #expect(heap.memoryLimit(ofShard: 0) == MemoryLimitTests.limit)
         #expect(heap.memoryLimit(ofShard: 1) == nil)
         let chunk = 1 << 20
-        let (held, error) = await withShardedAllocation(heap: heap, shard: 0) { alloc in
+        let (held, error) = await withShardedAllocation(on: heap, shard: 0) { alloc in
             var held: [OwnedBuffer] = []
             var caught: AllocationError?
             while held.count < 100 {
@@ -40,7 +40,7 @@ struct MemoryLimitTests {
         )
 
         // The raw Allocator API reports the same.
-        let rawError = await withShardedAllocation(heap: heap, shard: 0) { alloc -> AllocationError? in
+        let rawError = await withShardedAllocation(on: heap, shard: 0) { alloc -> AllocationError? in
             do throws(AllocationError) {
                 _ = try alloc.allocate(byteCount: chunk, alignment: 16)
                 return nil
@@ -51,7 +51,7 @@ struct MemoryLimitTests {
         #expect(rawError == .limitExceeded(shard: 0, limit: MemoryLimitTests.limit, requested: chunk))
 
         // The uncapped shard goes well past 32 MiB.
-        let other = await withShardedAllocation(heap: heap, shard: 1) { alloc in
+        let other = await withShardedAllocation(on: heap, shard: 1) { alloc in
             (0..<48).map { _ in alloc.makeBuffer(byteCount: chunk).shardIndex }
         }
         #expect(other.allSatisfy { $0 == 1 })
@@ -61,7 +61,7 @@ struct MemoryLimitTests {
         _ = consume held
         await onDetachedThread { parcel.drop() }
         await heap.measureAreas(collect: true)
-        let again = await withShardedAllocation(heap: heap, shard: 0) { alloc in
+        let again = await withShardedAllocation(on: heap, shard: 0) { alloc in
             (try? alloc.tryMakeUniqueBuffer(byteCount: chunk))?.count
         }
         #expect(again == chunk)
@@ -71,8 +71,8 @@ struct MemoryLimitTests {
     @Test("The non-throwing makers trap past the cap with the same message")
     func trapPastCap() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            let heap = try! ShardedHeap(shardCount: 1, memoryLimitPerShard: 32 << 20)
-            await withShardedAllocation(heap: heap) { alloc in
+            let heap = try! ShardGroup(shardCount: 1, memoryLimitPerShard: 32 << 20)
+            await withShardedAllocation(on: heap) { alloc in
                 var held: [OwnedBuffer] = []
                 for _ in 0..<64 { held.append(alloc.makeBuffer(byteCount: 1 << 20)) }
             }
@@ -87,10 +87,10 @@ struct MemoryLimitTests {
     @Test("Past mimalloc's 64 arenas, creating a capped heap throws arenaUnavailable")
     func arenaExhaustion() async {
         await #expect(processExitsWith: .success) {
-            var heaps: [ShardedHeap] = []
+            var heaps: [ShardGroup] = []
             for attempt in 0..<80 {
-                do throws(ShardedHeapError) {
-                    heaps.append(try ShardedHeap(shardCount: 1, memoryLimitPerShard: 32 << 20))
+                do throws(ShardGroupError) {
+                    heaps.append(try ShardGroup(shardCount: 1, memoryLimitPerShard: 32 << 20))
                 } catch {
                     guard case .arenaUnavailable(shard: 0, requestedBytes: 32 << 20, code: _) = error,
                         error.description.contains("at most 64 arenas"), attempt > 0, attempt <= 64
@@ -105,11 +105,11 @@ struct MemoryLimitTests {
     @Test("A non-positive limit traps, naming it")
     func badLimit() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            _ = try? ShardedHeap(shardCount: 2, memoryLimitPerShard: nil, memoryLimitOverrides: [5: 1 << 20])
+            _ = try? ShardGroup(shardCount: 2, memoryLimitPerShard: nil, memoryLimitOverrides: [5: 1 << 20])
         }
         #expect(standardError(of: result).contains("memoryLimitOverrides names shard 5, outside 0..<2"))
         let negative = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            _ = try? ShardedHeap(shardCount: 1, memoryLimitPerShard: -1)
+            _ = try? ShardGroup(shardCount: 1, memoryLimitPerShard: -1)
         }
         #expect(standardError(of: negative).contains("memoryLimitPerShard must be positive (got -1)"))
     }

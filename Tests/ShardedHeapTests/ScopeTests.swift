@@ -12,8 +12,8 @@ struct ScopeFailure: Error, Equatable {
 struct ScopeTests {
     @Test("The body runs on the chosen shard's thread and its value is returned")
     func runsOnShard() async {
-        let heap = ShardedHeap(shardCount: 2)
-        let (index, bufferShard, value) = await withShardedAllocation(heap: heap, shard: 1) { alloc in
+        let heap = ShardGroup(shardCount: 2)
+        let (index, bufferShard, value) = await withShardedAllocation(on: heap, shard: 1) { alloc in
             let buffer = alloc.makeBuffer(byteCount: 32)
             return (heap.currentShardIndex, buffer.shardIndex, alloc.shardIndex * 10)
         }
@@ -25,11 +25,11 @@ struct ScopeTests {
 
     @Test("Errors thrown by the body come out typed, and a non-throwing body needs no try")
     func typedErrors() async {
-        let heap = ShardedHeap(shardCount: 1)
+        let heap = ShardGroup(shardCount: 1)
         let outcome: Result<Int, ScopeFailure> = await {
             do throws(ScopeFailure) {
                 return .success(
-                    try await withShardedAllocation(heap: heap) { _ throws(ScopeFailure) -> Int in
+                    try await withShardedAllocation(on: heap) { _ throws(ScopeFailure) -> Int in
                         throw ScopeFailure(code: 42)
                     }
                 )
@@ -38,17 +38,17 @@ struct ScopeTests {
             }
         }()
         #expect(outcome == .failure(ScopeFailure(code: 42)))
-        let plain = await withShardedAllocation(heap: heap) { _ in 5 }
+        let plain = await withShardedAllocation(on: heap) { _ in 5 }
         #expect(plain == 5)
         await heap.shutdown()
     }
 
     @Test("A nested call on the same heap reuses the current shard without a hop")
     func nestedReuse() async {
-        let heap = ShardedHeap(shardCount: 4)
-        let (outer, inner, innerThread) = await withShardedAllocation(heap: heap, shard: 2) { alloc in
+        let heap = ShardGroup(shardCount: 4)
+        let (outer, inner, innerThread) = await withShardedAllocation(on: heap, shard: 2) { alloc in
             let outerThread = pthread_self()
-            let (inner, sameThread) = await withShardedAllocation(heap: heap) { nested in
+            let (inner, sameThread) = await withShardedAllocation(on: heap) { nested in
                 (nested.shardIndex, pthread_equal(pthread_self(), outerThread) != 0)
             }
             return (alloc.shardIndex, inner, sameThread)
@@ -61,9 +61,9 @@ struct ScopeTests {
 
     @Test("Naming another shard in a nested call moves there")
     func nestedOtherShard() async {
-        let heap = ShardedHeap(shardCount: 2)
-        let inner = await withShardedAllocation(heap: heap, shard: 0) { _ in
-            await withShardedAllocation(heap: heap, shard: 1) { _ in heap.currentShardIndex }
+        let heap = ShardGroup(shardCount: 2)
+        let inner = await withShardedAllocation(on: heap, shard: 0) { _ in
+            await withShardedAllocation(on: heap, shard: 1) { _ in heap.currentShardIndex }
         }
         #expect(inner == 1)
         await heap.shutdown()
@@ -71,8 +71,8 @@ struct ScopeTests {
 
     @Test("Child tasks inherit the shard")
     func childTasksInherit() async {
-        let heap = ShardedHeap(shardCount: 3)
-        let seen = await withShardedAllocation(heap: heap, shard: 2) { _ in
+        let heap = ShardGroup(shardCount: 3)
+        let seen = await withShardedAllocation(on: heap, shard: 2) { _ in
             await withTaskGroup(of: (Int?, Int?, Int?).self) { group in
                 for _ in 0..<16 {
                     group.addTask {
@@ -97,10 +97,10 @@ struct ScopeTests {
 
     @Test("New scopes are spread across shards")
     func spread() async {
-        let heap = ShardedHeap(shardCount: 4)
+        let heap = ShardGroup(shardCount: 4)
         var used = Set<Int>()
         for _ in 0..<8 {
-            used.insert(await withShardedAllocation(heap: heap) { alloc in alloc.shardIndex })
+            used.insert(await withShardedAllocation(on: heap) { alloc in alloc.shardIndex })
         }
         #expect(used == [0, 1, 2, 3])
         await heap.shutdown()
@@ -108,7 +108,7 @@ struct ScopeTests {
 
     @Test("heap.task starts a task on a shard with its allocator")
     func heapTask() async throws {
-        let heap = ShardedHeap(shardCount: 2)
+        let heap = ShardGroup(shardCount: 2)
         let task = heap.task(shard: 1) { alloc in
             let buffer = alloc.makeBuffer(byteCount: 64)
             return [heap.currentShardIndex, buffer.shardIndex, ShardAllocator.current?.shardIndex]
@@ -119,8 +119,8 @@ struct ScopeTests {
 
     @Test("Off the shard thread the allocator falls back and counts a foreign allocation")
     func fallbackOnMainActor() async {
-        let heap = ShardedHeap(shardCount: 1)
-        await withShardedAllocation(heap: heap, shard: 0) { alloc in
+        let heap = ShardGroup(shardCount: 1)
+        await withShardedAllocation(on: heap, shard: 0) { alloc in
             let shard = await MainActor.run { () -> Int? in
                 let buffer = alloc.makeBuffer(byteCount: 100)
                 buffer.withUnsafeMutableBytes { fill($0, seed: 1) }
@@ -137,8 +137,8 @@ struct ScopeTests {
     @Test("A shard index out of range traps, naming the index")
     func shardOutOfRange() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            let heap = ShardedHeap(shardCount: 2)
-            await withShardedAllocation(heap: heap, shard: 5) { _ in }
+            let heap = ShardGroup(shardCount: 2)
+            await withShardedAllocation(on: heap, shard: 5) { _ in }
         }
         let text = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
         #expect(text.contains("shard index 5 is out of range 0..<2"))
@@ -147,7 +147,7 @@ struct ScopeTests {
     @Test("A shard count below one traps, naming the count")
     func badShardCount() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            _ = ShardedHeap(shardCount: 0)
+            _ = ShardGroup(shardCount: 0)
         }
         let text = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
         #expect(text.contains("shardCount must be at least 1 (got 0)"))

@@ -8,9 +8,9 @@ import ShardedHeapTestSupport
 struct ShardLifecycleTests {
     @Test("Threads start on first use, not at init")
     func lazyStart() async {
-        let heap = ShardedHeap(shardCount: 3)
+        let heap = ShardGroup(shardCount: 3)
         #expect(heap.executors.allSatisfy { !$0.hasStarted })
-        await withShardedAllocation(heap: heap, shard: 1) { _ in }
+        await withShardedAllocation(on: heap, shard: 1) { _ in }
         #expect(!heap.executors[0].hasStarted)
         #expect(heap.executors[1].hasStarted)
         #expect(!heap.executors[2].hasStarted)
@@ -19,15 +19,15 @@ struct ShardLifecycleTests {
 
     @Test("The shared heap has one shard per active processor")
     func sharedShardCount() {
-        #expect(ShardedHeap.shared.shardCount == ShardedHeap.activeProcessorCount)
-        #expect(ShardedHeap.activeProcessorCount >= 1)
+        #expect(ShardGroup.shared.shardCount == ShardGroup.activeProcessorCount)
+        #expect(ShardGroup.activeProcessorCount >= 1)
     }
 
     @Test("Idle shard threads use no CPU")
     func idleThreadsUseNoCPU() async throws {
-        let heap = ShardedHeap(shardCount: 2, idleCollectDelay: .milliseconds(10))
+        let heap = ShardGroup(shardCount: 2, idleCollectDelay: .milliseconds(10))
         for shard in 0..<2 {
-            await withShardedAllocation(heap: heap, shard: shard) { alloc in
+            await withShardedAllocation(on: heap, shard: shard) { alloc in
                 _ = alloc.makeBuffer(byteCount: 1024)
             }
         }
@@ -46,11 +46,11 @@ struct ShardLifecycleTests {
 
     @Test("An idle shard collects after frees from other threads, so RSS comes down")
     func idleCollectReturnsRemoteFrees() async throws {
-        let heap = ShardedHeap(shardCount: 1, idleCollectDelay: .milliseconds(20))
+        let heap = ShardGroup(shardCount: 1, idleCollectDelay: .milliseconds(20))
         let blockSize = 8 * 1024
         let blocks = 24 * 1024  // 192 MiB
         let baseline = residentBytes()
-        let buffers = await withShardedAllocation(heap: heap, shard: 0) { alloc in
+        let buffers = await withShardedAllocation(on: heap, shard: 0) { alloc in
             (0..<blocks).map { _ in
                 let buffer = alloc.makeBuffer(byteCount: blockSize)
                 _ = buffer.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0xA5) }
@@ -83,12 +83,12 @@ struct ShardLifecycleTests {
 
     @Test("currentShardIndex names the owner thread's shard, and nil elsewhere")
     func currentShardIndex() async {
-        let heap = ShardedHeap(shardCount: 2)
-        let other = ShardedHeap(shardCount: 1)
+        let heap = ShardGroup(shardCount: 2)
+        let other = ShardGroup(shardCount: 1)
         #expect(heap.currentShardIndex == nil)
-        let inside = await withShardedAllocation(heap: heap, shard: 1) { _ in heap.currentShardIndex }
+        let inside = await withShardedAllocation(on: heap, shard: 1) { _ in heap.currentShardIndex }
         #expect(inside == 1)
-        let fromOther = await withShardedAllocation(heap: other, shard: 0) { _ in heap.currentShardIndex }
+        let fromOther = await withShardedAllocation(on: other, shard: 0) { _ in heap.currentShardIndex }
         #expect(fromOther == nil)
         let onMain = await MainActor.run { heap.currentShardIndex }
         #expect(onMain == nil)
@@ -98,8 +98,8 @@ struct ShardLifecycleTests {
 
     @Test("Buffers outlive their scope and the heap's shutdown; later allocations fall back")
     func buffersOutliveShutdown() async {
-        let heap = ShardedHeap(shardCount: 2)
-        let buffer = await withShardedAllocation(heap: heap, shard: 0) { alloc in
+        let heap = ShardGroup(shardCount: 2)
+        let buffer = await withShardedAllocation(on: heap, shard: 0) { alloc in
             let buffer = alloc.makeBuffer(byteCount: 10_000)
             buffer.withUnsafeMutableBytes { fill($0, seed: 7) }
             return buffer
@@ -112,7 +112,7 @@ struct ShardLifecycleTests {
         #expect(buffer.withUnsafeBytes { holdsPattern($0, seed: 8) })
 
         // After shutdown the executors still run work (on retired threads), with fallback memory.
-        let late = await withShardedAllocation(heap: heap, shard: 0) { alloc in
+        let late = await withShardedAllocation(on: heap, shard: 0) { alloc in
             let late = alloc.makeBuffer(byteCount: 100)
             late.withUnsafeMutableBytes { fill($0, seed: 9) }
             return late
@@ -130,7 +130,7 @@ struct ShardLifecycleTests {
 
     @Test("shutdown drains jobs that were already queued")
     func shutdownDrains() async throws {
-        let heap = ShardedHeap(shardCount: 1)
+        let heap = ShardGroup(shardCount: 1)
         let executor = heap.executors[0]
         let ran = ManagedCounter()
         for _ in 0..<100 {
@@ -142,7 +142,7 @@ struct ShardLifecycleTests {
 
     @Test("A shard executor serves as an actor's serial executor")
     func pinnedActor() async {
-        let heap = ShardedHeap(shardCount: 2)
+        let heap = ShardGroup(shardCount: 2)
         let actor = PinnedActor(executor: heap.executor(forShard: 1))
         #expect(await actor.shardIndex(of: heap) == 1)
         await heap.shutdown()

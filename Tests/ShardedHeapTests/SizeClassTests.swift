@@ -7,8 +7,8 @@ import ShardedHeapTestSupport
 struct SizeClassTests {
     @Test("Recorded capacity equals mi_usable_size for every small size and alignment, on and off shard")
     func capacityMatchesMimalloc() async {
-        let heap = ShardedHeap(shardCount: 1)
-        let mismatches = await withShardedAllocation(heap: heap) { alloc in
+        let heap = ShardGroup(shardCount: 1)
+        let mismatches = await withShardedAllocation(on: heap) { alloc in
             var mismatches: [String] = []
             for alignment in [1, 2, 4, 8, 16, 32] {
                 for byteCount in 0...1100 {

@@ -107,8 +107,8 @@ func runChild(_ c: Case, ops: OpCounts) async -> Double {
         let multi = ["producer-consumer", "larson", "cache-scratch"].contains(scenario)
         if multi {
             let workers = scenario == "larson" ? larsonWorkers : scenario == "cache-scratch" ? scratchWorkers : 2
-            let heap = ShardedHeap(shardCount: workers)
-            let allocator = await withShardedAllocation(heap: heap, shard: 0) { $0 }
+            let heap = ShardGroup(shardCount: workers)
+            let allocator = await withShardedAllocation(on: heap, shard: 0) { $0 }
             return await general(scenario, ShardRaw(allocator: allocator), ShardSpawner(heap: heap), streams, ops)
         }
         return await withShardedAllocation { allocator in
@@ -163,7 +163,7 @@ func general<A: RawAllocator, S: Spawner>(
 }
 
 /// Makes this process load and use the package (mimalloc opened, a shard thread started), as an
-/// application that uses ShardedHeap would, before timing Swift's own allocations.
+/// application that uses ShardGroup would, before timing Swift's own allocations.
 func touchPackage() async {
     let capacity = await withShardedAllocation { allocator in allocator.makeUniqueBuffer(byteCount: 64).capacity }
     let outside = UniqueBuffer(byteCount: 64)

@@ -47,14 +47,14 @@ struct ThreadSpawner: Spawner {
 
 /// One shard thread per worker: worker `i` runs inside `withShardedAllocation(heap:shard: i)`.
 struct ShardSpawner: Spawner {
-    let heap: ShardedHeap
+    let heap: ShardGroup
 
     func run(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) async {
         precondition(count <= heap.shardCount)
         await withTaskGroup(of: Void.self) { group in
             for index in 0..<count {
                 group.addTask {
-                    await withShardedAllocation(heap: heap, shard: index) { allocator in
+                    await withShardedAllocation(on: heap, shard: index) { allocator in
                         guard allocator.isOnShardThread else { fatalError("worker \(index) is not on a shard thread") }
                         body(index)
                     }

@@ -1,6 +1,7 @@
 import BenchmarkSupport
 import CAllocBench
 import Foundation
+import OffHeapImages
 import ShardedHeap
 
 /// `images`: issue 6's figures for off-heap images of `[Person]`, against Foundation's JSON.

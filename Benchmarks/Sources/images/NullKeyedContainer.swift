@@ -15,7 +15,7 @@ struct NullKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func decode(_ type: String.Type, forKey key: Key) throws -> String {
         counter.fields &+= 1
         let name = Self.name
-        // The standard library's direct UTF-8 path, which ShardedHeap's reader uses too.
+        // The standard library's direct UTF-8 path, which ShardGroup's reader uses too.
         return String._tryFromUTF8(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))!
     }
 

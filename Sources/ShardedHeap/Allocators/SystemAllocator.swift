@@ -1,7 +1,7 @@
 /// Raw memory from glibc's own malloc (`__libc_malloc`, `__libc_memalign`, `__libc_realloc`,
 /// `__libc_free`).
 ///
-/// Because ShardedHeap loads mimalloc privately, this is the process's real system allocator, and
+/// Because ShardGroup loads mimalloc privately, this is the process's real system allocator, and
 /// it stays glibc's even when another allocator is preloaded process-wide. Safe from any thread.
 public struct SystemAllocator: Allocator, Sendable, Hashable {
     /// Creates the allocator (it has no state).

@@ -174,7 +174,7 @@ extension Block {
 
     /// The block behind `OwnedBuffer`/`UniqueBuffer(byteCount:alignment:)`: from the shard running
     /// the caller (any heap), or the calling thread's default heap counted in
-    /// `ShardedHeap.shared`'s fallback bucket. Traps on bad arguments and when memory runs out.
+    /// `ShardGroup.shared`'s fallback bucket. Traps on bad arguments and when memory runs out.
     static func make(byteCount: Int, alignment: Int, caller: StaticString) -> Block {
         checkRequest(byteCount: byteCount, alignment: alignment, caller: caller)
         guard
@@ -182,7 +182,7 @@ extension Block {
                 byteCount: byteCount,
                 alignment: alignment,
                 heapID: nil,
-                fallback: ShardedHeap.shared.fallbackSlot
+                fallback: ShardGroup.shared.fallbackSlot
             )
         else { fail(failure(byteCount: byteCount, alignment: alignment, heapID: nil)) }
         return block

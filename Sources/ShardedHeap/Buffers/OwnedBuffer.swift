@@ -34,7 +34,7 @@ public final class OwnedBuffer {
     /// Allocates `byteCount` bytes (uninitialised).
     ///
     /// On a shard's owner thread the memory comes from that shard's heap; anywhere else from the
-    /// calling thread's default mimalloc heap (counted in ``ShardedHeap/shared``'s fallback bucket).
+    /// calling thread's default mimalloc heap (counted in ``ShardGroup/shared``'s fallback bucket).
     ///
     /// - Parameters:
     ///   - byteCount: The size in bytes; zero is valid.

@@ -28,7 +28,7 @@ enum Mimalloc {
             let reason = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             fatalError(
                 """
-                ShardedHeap: cannot load mimalloc (\(reason)). \
+                ShardGroup: cannot load mimalloc (\(reason)). \
                 Install Debian's mimalloc runtime with `apt-get install -y libmimalloc-dev` \
                 (it brings libmimalloc2.0, which provides libmimalloc.so.2).
                 """

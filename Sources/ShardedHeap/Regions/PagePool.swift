@@ -11,7 +11,7 @@ import Synchronization
 /// ## Kinds of pool and who may call
 /// - A pool you create with ``init(chunkSize:pageSize:allocator:)`` is safe under concurrency:
 ///   every take, return and trim holds a lock for a few pointer moves. Any thread may use it.
-/// - Each shard of a ``ShardedHeap`` has its own pool, confined to the shard's owner thread.
+/// - Each shard of a ``ShardGroup`` has its own pool, confined to the shard's owner thread.
 ///   Regions opened on that thread take pages from it with no lock at all. When such a region
 ///   needs a page on any other thread (its task hopped after an `await`), the page comes from
 ///   ``shared`` instead, and pages going back to the shard's pool from another thread wait in a
@@ -235,7 +235,7 @@ public final class PagePool {
     /// - Returns: The number of bytes given back.
     /// - Complexity: O(*f* log *f* + *c* log *c*) for *f* free runs and *c* chunks.
     /// - Precondition: For a shard's pool, the caller runs on the shard's owner thread (use
-    ///   ``ShardedHeap/trimPagePools()`` from elsewhere). A pool you created may be trimmed from
+    ///   ``ShardGroup/trimPagePools()`` from elsewhere). A pool you created may be trimmed from
     ///   any thread.
     @discardableResult
     public func trim() -> Int {
@@ -244,7 +244,7 @@ public final class PagePool {
         }
         require(
             ownerSlot == Mimalloc.currentShardSlot,
-            "PagePool.trim(): a shard's pool may be trimmed only on its shard's thread; use ShardedHeap.trimPagePools()"
+            "PagePool.trim(): a shard's pool may be trimmed only on its shard's thread; use ShardGroup.trimPagePools()"
         )
         drainInbox()
         return trimUnlocked()

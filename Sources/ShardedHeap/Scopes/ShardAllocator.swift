@@ -1,10 +1,10 @@
 /// Hands out memory from the shard that is running the caller.
 ///
-/// You get one from ``withShardedAllocation(heap:shard:isolation:_:)`` or
-/// ``ShardedHeap/task(shard:priority:operation:)``. The allocator is bound to one shard (its
+/// You get one from ``withShardedAllocation(on:shard:_:)`` or
+/// ``ShardGroup/task(shard:priority:operation:)``. The allocator is bound to one shard (its
 /// ``shardIndex``, where its scope prefers to run), but it decides at *each call*, from the
 /// current thread, which heap to use:
-/// - on the owner thread of any shard of ``heap``, that shard's heap (no lock, no atomic
+/// - on the owner thread of any shard of ``group``, that shard's heap (no lock, no atomic
 ///   read-modify-write);
 /// - anywhere else (the main actor, an actor with its own executor, a contended default actor, a
 ///   detached task), the calling thread's default mimalloc heap; the block is counted in the
@@ -14,35 +14,35 @@
 /// `await`. It is `Sendable` and may be used from any thread.
 public struct ShardAllocator: Sendable {
     /// The heap this allocator serves.
-    public let heap: ShardedHeap
+    public let group: ShardGroup
     /// The shard this allocator's scope prefers.
     public let shardIndex: Int
 
     let boundSlot: ShardSlot
 
-    init(heap: ShardedHeap, shardIndex: Int) {
-        self.heap = heap
+    init(group: ShardGroup, shardIndex: Int) {
+        self.group = group
         self.shardIndex = shardIndex
-        self.boundSlot = heap.executor(at: shardIndex).slot
+        self.boundSlot = group.executor(at: shardIndex).slot
     }
 
-    /// The allocator of the innermost ``withShardedAllocation(heap:shard:isolation:_:)`` scope of
+    /// The allocator of the innermost ``withShardedAllocation(on:shard:_:)`` scope of
     /// the current task (inherited by child tasks), or nil outside every scope.
     public static var current: ShardAllocator? { ShardAllocator.binding }
 
     @TaskLocal static var binding: ShardAllocator?
 
     /// Whether a call made now would be served by a shard heap (the caller is on an owner thread
-    /// of ``heap``) rather than by the fallback.
-    public var isOnShardThread: Bool { heap.currentShardIndex != nil }
+    /// of ``group``) rather than by the fallback.
+    public var isOnShardThread: Bool { group.currentShardIndex != nil }
 
     @inline(__always)
     func allocateBlock(byteCount: Int, alignment: Int) -> Block? {
         Block.allocate(
             byteCount: byteCount,
             alignment: alignment,
-            heapID: heap.id,
-            fallback: heap.fallbackSlot,
+            heapID: group.id,
+            fallback: group.fallbackSlot,
             boundShard: boundSlot
         )
     }
@@ -77,7 +77,7 @@ public struct ShardAllocator: Sendable {
     public func tryMakeBuffer(byteCount: Int, alignment: Int = 16) throws(AllocationError) -> OwnedBuffer {
         Block.checkRequest(byteCount: byteCount, alignment: alignment, caller: "ShardAllocator.makeBuffer")
         guard let block = allocateBlock(byteCount: byteCount, alignment: alignment) else {
-            throw Block.failure(byteCount: byteCount, alignment: alignment, heapID: heap.id)
+            throw Block.failure(byteCount: byteCount, alignment: alignment, heapID: group.id)
         }
         return OwnedBuffer(block: block, count: byteCount, alignment: alignment)
     }
@@ -95,7 +95,7 @@ public struct ShardAllocator: Sendable {
     public func makeUniqueBuffer(byteCount: Int, alignment: Int = 16) -> UniqueBuffer {
         Block.checkRequest(byteCount: byteCount, alignment: alignment, caller: "ShardAllocator.makeUniqueBuffer")
         guard let block = allocateBlock(byteCount: byteCount, alignment: alignment) else {
-            Block.fail(Block.failure(byteCount: byteCount, alignment: alignment, heapID: heap.id))
+            Block.fail(Block.failure(byteCount: byteCount, alignment: alignment, heapID: group.id))
         }
         return UniqueBuffer(block: block, count: byteCount, alignment: alignment)
     }
@@ -109,7 +109,7 @@ public struct ShardAllocator: Sendable {
     public func tryMakeUniqueBuffer(byteCount: Int, alignment: Int = 16) throws(AllocationError) -> UniqueBuffer {
         Block.checkRequest(byteCount: byteCount, alignment: alignment, caller: "ShardAllocator.makeUniqueBuffer")
         guard let block = allocateBlock(byteCount: byteCount, alignment: alignment) else {
-            throw Block.failure(byteCount: byteCount, alignment: alignment, heapID: heap.id)
+            throw Block.failure(byteCount: byteCount, alignment: alignment, heapID: group.id)
         }
         return UniqueBuffer(block: block, count: byteCount, alignment: alignment)
     }

@@ -1,4 +1,4 @@
-/// Runs `body` with memory from one shard of `heap`, preferring that shard's thread.
+/// Runs `body` with memory from one shard of `group`, preferring that shard's thread.
 ///
 /// The body runs with the shard's executor as its task-executor preference, so nonisolated async
 /// code, `async let` and task-group children run on the shard's thread and allocate from its heap.
@@ -11,7 +11,7 @@
 ///   runs on the main actor and its allocations fall back (they are still correct and counted).
 ///
 /// - Parameters:
-///   - heap: The heap to allocate from; `.shared` by default.
+///   - group: The heap to allocate from; `.shared` by default.
 ///   - shard: The shard to use, or nil to pick one.
 ///   - isolation: The caller's isolation, inherited by `body`.
 ///   - body: The work to do; its result is returned.
@@ -22,15 +22,15 @@
 /// May be called from any task.
 @concurrent
 public func withShardedAllocation<Result, Failure: Error>(
-    heap: ShardedHeap = .shared,
+    on group: ShardGroup = .shared,
     shard: Int? = nil,
     _ body: sending (ShardAllocator) async throws(Failure) -> sending Result
 ) async throws(Failure) -> sending Result {
-    if let current = ShardAllocator.binding, current.heap === heap, shard == nil || shard == current.shardIndex {
+    if let current = ShardAllocator.binding, current.group === group, shard == nil || shard == current.shardIndex {
         return try await body(current)
     }
-    let allocator = ShardAllocator(heap: heap, shardIndex: shard ?? heap.nextShardIndex())
-    let executor = heap.executor(at: allocator.shardIndex)
+    let allocator = ShardAllocator(group: group, shardIndex: shard ?? group.nextShardIndex())
+    let executor = group.executor(at: allocator.shardIndex)
     // `withValue` rethrows untyped errors, so the typed error travels inside a `Result`.
     let outcome = await ShardAllocator.$binding.withValue(allocator) {
         () async -> sending Swift.Result<Result, Failure> in

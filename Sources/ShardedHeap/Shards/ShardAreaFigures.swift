@@ -2,7 +2,7 @@
 ///
 /// Measuring walks the heap's areas (`mi_heap_visit_blocks`), which must run on the shard's owner
 /// thread, so the figures are taken during idle maintenance and by
-/// ``ShardedHeap/measureAreas()``, and read here without waiting for the shard.
+/// ``ShardGroup/measureAreas()``, and read here without waiting for the shard.
 public struct ShardAreaFigures: Sendable, Hashable, Codable {
     /// Bytes committed to the heap's pages.
     public var committedBytes: Int
@@ -11,7 +11,7 @@ public struct ShardAreaFigures: Sendable, Hashable, Codable {
     /// When the figures were taken, in nanoseconds of `CLOCK_MONOTONIC`; nil if never.
     public var measuredAtUptimeNanoseconds: UInt64?
 
-    /// Creates figures. Normally you get them from ``ShardedHeap/areaFigures(ofShard:)``.
+    /// Creates figures. Normally you get them from ``ShardGroup/areaFigures(ofShard:)``.
     public init(committedBytes: Int, usedBytes: Int, measuredAtUptimeNanoseconds: UInt64?) {
         self.committedBytes = committedBytes
         self.usedBytes = usedBytes

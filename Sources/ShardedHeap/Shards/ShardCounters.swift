@@ -23,7 +23,7 @@ public struct ShardCounters: Sendable, Hashable, Codable {
     /// were served by the calling thread's default heap and are counted in the fallback bucket.
     public var foreignAllocations: Int
 
-    /// Creates a reading. Normally you get one from `ShardedHeap.counters(ofShard:)`.
+    /// Creates a reading. Normally you get one from `ShardGroup.counters(ofShard:)`.
     public init(
         index: Int,
         totalAllocations: Int,

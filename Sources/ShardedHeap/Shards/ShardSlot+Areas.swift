@@ -8,6 +8,6 @@ extension ShardSlot {
         let totals = heap.areaTotals()
         areaCommittedBytes.store(totals.committedBytes, ordering: .relaxed)
         areaUsedBytes.store(totals.usedBytes, ordering: .relaxed)
-        areaMeasuredAtNanoseconds.store(Int(ShardedHeap.uptimeNanoseconds), ordering: .relaxed)
+        areaMeasuredAtNanoseconds.store(Int(ShardGroup.uptimeNanoseconds), ordering: .relaxed)
     }
 }

@@ -8,7 +8,7 @@ import Glibc
 ///
 /// Slots are immortal: `ShardSlot.registry` keeps every slot alive for the life of the process,
 /// so buffers may refer to their slot unretained (no reference counting, hence no atomic
-/// read-modify-write, on the allocation path) and may outlive the `ShardedHeap` that made them.
+/// read-modify-write, on the allocation path) and may outlive the `ShardGroup` that made them.
 /// A slot costs a few hundred bytes; heaps are expected to be few and long-lived.
 ///
 /// ## Counting without atomics on the owner's fast path
@@ -21,7 +21,7 @@ final class ShardSlot: Sendable {
     /// Every slot ever made. Holding them here keeps them alive and reachable.
     static let registry = PThreadLock<[ShardSlot]>([])
 
-    /// The `ShardedHeap.id` this slot belongs to.
+    /// The `ShardGroup.id` this slot belongs to.
     let heapID: Int
     /// The shard index, or `ShardSlot.fallbackIndex` for the heap's fallback bucket.
     let index: Int

@@ -119,8 +119,8 @@ struct PagePoolTests {
 
     @Test("A region opened on a shard's thread takes pages from the shard's own pool")
     func shardPool() async throws {
-        let heap = ShardedHeap(shardCount: 2)
-        let (isShardPool, sameAsCurrent, held, sharedPages) = try await withShardedAllocation(heap: heap, shard: 0) { _ in
+        let heap = ShardGroup(shardCount: 2)
+        let (isShardPool, sameAsCurrent, held, sharedPages) = try await withShardedAllocation(on: heap, shard: 0) { _ in
             try withRegion { region in
                 for _ in 0..<10 { _ = try region.allocate(byteCount: 4000, alignment: 8) }
                 return (
@@ -156,9 +156,9 @@ struct PagePoolTests {
 
     @Test("A shard-pool region that hops threads refills from the shared pool and returns each page to its own pool")
     func hopRefillsFromShared() async throws {
-        let heap = ShardedHeap(shardCount: 2)
+        let heap = ShardGroup(shardCount: 2)
         let elsewhere = heap.executor(forShard: 1)
-        let (ownPages, sharedPages, intact) = try await withShardedAllocation(heap: heap, shard: 0) { _ in
+        let (ownPages, sharedPages, intact) = try await withShardedAllocation(on: heap, shard: 0) { _ in
             try await withRegion { region in
                 var blocks: [(UnsafeMutableRawPointer, Int)] = []
                 for seed in 0..<5 {
@@ -199,14 +199,14 @@ struct PagePoolTests {
 
     @Test("A shard's pool lends pages again after they came back through its inbox")
     func inboxIsDrained() async throws {
-        let heap = ShardedHeap(shardCount: 1)
-        let region = await withShardedAllocation(heap: heap, shard: 0) { _ in
+        let heap = ShardGroup(shardCount: 1)
+        let region = await withShardedAllocation(on: heap, shard: 0) { _ in
             let region = Region.open()
             for _ in 0..<3 { _ = try? region.allocate(byteCount: 4096, alignment: 1) }
             return region
         }
         region.close()  // on this (non-shard) thread
-        let borrowedAgain = try await withShardedAllocation(heap: heap, shard: 0) { _ in
+        let borrowedAgain = try await withShardedAllocation(on: heap, shard: 0) { _ in
             try withRegion { region in
                 for _ in 0..<300 { _ = try region.allocate(byteCount: 4096, alignment: 1) }
                 return region.pageCount

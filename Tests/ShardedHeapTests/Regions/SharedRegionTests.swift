@@ -72,8 +72,8 @@ struct SharedRegionTests {
 
     @Test("Children of a shard scope share a region taken from the shard's pool")
     func concurrentChildrenInShardScope() async {
-        let heap = ShardedHeap(shardCount: 2)
-        let (intact, usedShardPool) = await withShardedAllocation(heap: heap, shard: 1) { _ in
+        let heap = ShardGroup(shardCount: 2)
+        let (intact, usedShardPool) = await withShardedAllocation(on: heap, shard: 1) { _ in
             await withSharedRegion { region in
                 let claims = await claimConcurrently(region, tasks: 8, perTask: 1000)
                 return (claimsAreDisjointAndIntact(claims), region.pool.isShardPool)

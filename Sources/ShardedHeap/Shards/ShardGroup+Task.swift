@@ -1,4 +1,4 @@
-extension ShardedHeap {
+extension ShardGroup {
     /// Starts a task on one shard, with that shard's allocator.
     ///
     /// The task prefers the shard's executor (so its nonisolated code runs on the shard's thread)
@@ -18,7 +18,7 @@ extension ShardedHeap {
         priority: TaskPriority? = nil,
         operation: sending @escaping (ShardAllocator) async throws -> Success
     ) -> Task<Success, any Error> {
-        let allocator = ShardAllocator(heap: self, shardIndex: shard ?? nextShardIndex())
+        let allocator = ShardAllocator(group: self, shardIndex: shard ?? nextShardIndex())
         return Task(executorPreference: executor(at: allocator.shardIndex), priority: priority) {
             try await ShardAllocator.$binding.withValue(allocator) {
                 try await operation(allocator)

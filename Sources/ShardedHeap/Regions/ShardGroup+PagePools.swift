@@ -1,4 +1,4 @@
-extension ShardedHeap {
+extension ShardGroup {
     /// Trims the page pool of every running shard on the shard's own thread (see
     /// ``PagePool/trim()``), giving idle chunks back to mimalloc.
     ///

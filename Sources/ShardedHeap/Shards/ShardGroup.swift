@@ -23,9 +23,9 @@ import Glibc
 /// done with them; ``shared`` lives as long as the process.
 ///
 /// All members may be called from any thread.
-public final class ShardedHeap: Sendable {
+public final class ShardGroup: Sendable {
     /// The process-wide heap, with one shard per active processor. Its threads start on first use.
-    public static let shared = ShardedHeap(shardCount: ShardedHeap.activeProcessorCount)
+    public static let shared = ShardGroup(shardCount: ShardGroup.activeProcessorCount)
 
     /// The number of processors this process may run on now.
     public static var activeProcessorCount: Int {
@@ -53,7 +53,7 @@ public final class ShardedHeap: Sendable {
     ///     memory freed from other threads. At least one millisecond.
     /// - Precondition: `shardCount >= 1`.
     public convenience init(shardCount: Int, idleCollectDelay: Duration = .milliseconds(50)) {
-        ShardedHeap.checkShape(shardCount: shardCount, idleCollectDelay: idleCollectDelay)
+        ShardGroup.checkShape(shardCount: shardCount, idleCollectDelay: idleCollectDelay)
         self.init(arenas: Array(repeating: nil, count: shardCount), idleCollectDelay: idleCollectDelay)
     }
 
@@ -76,7 +76,7 @@ public final class ShardedHeap: Sendable {
     ///   - memoryLimitOverrides: Caps for particular shards (shard index to bytes), replacing
     ///     `memoryLimitPerShard` for those shards.
     ///   - idleCollectDelay: As for ``init(shardCount:idleCollectDelay:)``.
-    /// - Throws: ``ShardedHeapError/arenaUnavailable(shard:requestedBytes:code:)`` when mimalloc
+    /// - Throws: ``ShardGroupError/arenaUnavailable(shard:requestedBytes:code:)`` when mimalloc
     ///   cannot reserve an arena (for example past its limit of 64).
     /// - Precondition: `shardCount >= 1`; every limit is positive; every override names a shard.
     public convenience init(
@@ -84,20 +84,20 @@ public final class ShardedHeap: Sendable {
         memoryLimitPerShard: Int?,
         memoryLimitOverrides: [Int: Int] = [:],
         idleCollectDelay: Duration = .milliseconds(50)
-    ) throws(ShardedHeapError) {
-        ShardedHeap.checkShape(shardCount: shardCount, idleCollectDelay: idleCollectDelay)
+    ) throws(ShardGroupError) {
+        ShardGroup.checkShape(shardCount: shardCount, idleCollectDelay: idleCollectDelay)
         if let memoryLimitPerShard {
             require(
                 memoryLimitPerShard > 0,
-                "ShardedHeap: memoryLimitPerShard must be positive (got \(memoryLimitPerShard))"
+                "ShardGroup: memoryLimitPerShard must be positive (got \(memoryLimitPerShard))"
             )
         }
         for (shard, limit) in memoryLimitOverrides.sorted(by: { $0.key < $1.key }) {
             require(
                 shard >= 0 && shard < shardCount,
-                "ShardedHeap: memoryLimitOverrides names shard \(shard), outside 0..<\(shardCount)"
+                "ShardGroup: memoryLimitOverrides names shard \(shard), outside 0..<\(shardCount)"
             )
-            require(limit > 0, "ShardedHeap: the memory limit of shard \(shard) must be positive (got \(limit))")
+            require(limit > 0, "ShardGroup: the memory limit of shard \(shard) must be positive (got \(limit))")
         }
         var arenas: [Mimalloc.Arena?] = []
         for shard in 0..<shardCount {
@@ -115,16 +115,16 @@ public final class ShardedHeap: Sendable {
     }
 
     private static func checkShape(shardCount: Int, idleCollectDelay: Duration) {
-        require(shardCount >= 1, "ShardedHeap: shardCount must be at least 1 (got \(shardCount))")
+        require(shardCount >= 1, "ShardGroup: shardCount must be at least 1 (got \(shardCount))")
         require(
             idleCollectDelay >= .milliseconds(1),
-            "ShardedHeap: idleCollectDelay must be at least 1 ms (got \(idleCollectDelay))"
+            "ShardGroup: idleCollectDelay must be at least 1 ms (got \(idleCollectDelay))"
         )
     }
 
     private init(arenas: [Mimalloc.Arena?], idleCollectDelay: Duration) {
         Mimalloc.ensureLoaded()
-        let id = ShardedHeap.nextID.wrappingAdd(1, ordering: .relaxed).oldValue
+        let id = ShardGroup.nextID.wrappingAdd(1, ordering: .relaxed).oldValue
         self.id = id
         self.idleCollectDelay = idleCollectDelay
         let fallbackSlot = ShardSlot(heapID: id, index: ShardSlot.fallbackIndex, fallback: nil)
@@ -167,7 +167,7 @@ public final class ShardedHeap: Sendable {
     func executor(at index: Int) -> ShardExecutor {
         require(
             index >= 0 && index < executors.count,
-            "ShardedHeap: shard index \(index) is out of range 0..<\(executors.count)"
+            "ShardGroup: shard index \(index) is out of range 0..<\(executors.count)"
         )
         return executors[index]
     }

@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-extension ShardedHeap {
+extension ShardGroup {
     /// The last measured area figures of shard `index`. Does not wait for the shard.
     /// - Precondition: `0 <= index < shardCount`.
     ///

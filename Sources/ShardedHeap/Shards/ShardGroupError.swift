@@ -1,5 +1,5 @@
-/// Why a `ShardedHeap` could not be created.
-public enum ShardedHeapError: Error, Hashable, Sendable, CustomStringConvertible {
+/// Why a `ShardGroup` could not be created.
+public enum ShardGroupError: Error, Hashable, Sendable, CustomStringConvertible {
     /// mimalloc could not reserve the exclusive arena that caps shard `shard` at
     /// `requestedBytes`. A process holds at most 64 arenas and never releases one, so this is
     /// what creating too many memory-limited shards gives; `code` is mimalloc's error number.
