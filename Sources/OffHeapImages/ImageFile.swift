@@ -10,26 +10,19 @@ enum ImageFile {
         let temporary = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw .fileError(operation: "open", path: temporary, errno: errno) }
-        do {
-            var written = 0
-            while written < bytes.count {
-                // Safe: the range lies inside `bytes`, which the caller keeps alive.
-                let result = Glibc.write(descriptor, bytes.baseAddress! + written, bytes.count - written)
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    throw ImageError.fileError(operation: "write", path: temporary, errno: errno)
-                }
-                written += result
-            }
-            guard fsync(descriptor) == 0 else { throw ImageError.fileError(operation: "fsync", path: temporary, errno: errno) }
-            guard close(descriptor) == 0 else {
-                unlink(temporary)
-                throw ImageError.fileError(operation: "close", path: temporary, errno: errno)
-            }
-        } catch {
-            close(descriptor)
+        var failure = writeAll(bytes, to: descriptor, path: temporary)
+        if failure == nil && fsync(descriptor) != 0 {
+            failure = .fileError(operation: "fsync", path: temporary, errno: errno)
+        }
+        // Closed exactly once, whatever happened above: a second close could close a descriptor
+        // that another thread has opened in the meantime under the same number.
+        if close(descriptor) != 0 && failure == nil {
+            failure = .fileError(operation: "close", path: temporary, errno: errno)
+        }
+        if let failure {
+            // Every error above captured `errno` before this call could change it.
             unlink(temporary)
-            throw error as! ImageError
+            throw failure
         }
         guard rename(temporary, path) == 0 else {
             let code = errno
@@ -41,6 +34,23 @@ enum ImageFile {
         guard directoryDescriptor >= 0 else { throw .fileError(operation: "open", path: directory, errno: errno) }
         defer { close(directoryDescriptor) }
         guard fsync(directoryDescriptor) == 0 else { throw .fileError(operation: "fsync", path: directory, errno: errno) }
+    }
+
+    /// Writes all of `bytes` to `descriptor`, retrying after signals.
+    /// - Returns: The error, with the `errno` of the failing call, or nil when every byte went out.
+    private static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: CInt, path: String) -> ImageError? {
+        var written = 0
+        while written < bytes.count {
+            // Safe: the range lies inside `bytes`, which the caller keeps alive.
+            let result = Glibc.write(descriptor, bytes.baseAddress! + written, bytes.count - written)
+            if result < 0 {
+                let code = errno
+                if code == EINTR { continue }
+                return .fileError(operation: "write", path: path, errno: code)
+            }
+            written += result
+        }
+        return nil
     }
 
     /// Maps the file at `path` read-only and shared.

@@ -58,6 +58,51 @@ struct ImageFileTests {
         }
     }
 
+    @Test("A failed write is a fileError naming write and its errno, and leaves no temporary file")
+    func failedWrite() async {
+        // In a child process: it lowers its own file-size limit so that the write fails (EFBIG).
+        await #expect(processExitsWith: .success) {
+            signal(SIGXFSZ, SIG_IGN)
+            var limit = rlimit(rlim_cur: 4096, rlim_max: 4096)
+            guard setrlimit(Int32(RLIMIT_FSIZE.rawValue), &limit) == 0 else { exit(2) }
+            let directory = "/tmp/shardedheap-image-efbig-\(getpid())"
+            guard mkdir(directory, 0o700) == 0 else { exit(3) }
+            defer { rmdir(directory) }
+            let path = directory + "/big.img"
+            do {
+                try OffHeap.copy(Array(0..<100_000)).write(to: path)
+                exit(4)
+            } catch let error as ImageError {
+                guard case .fileError("write", let failedPath, EFBIG) = error, failedPath.hasPrefix(path + ".tmp-")
+                else { exit(5) }
+            } catch {
+                exit(6)
+            }
+            // Nothing is left behind: neither the image nor its temporary file.
+            let left = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? ["?"]
+            exit(left.isEmpty ? 0 : 7)
+        }
+    }
+
+    @Test("A failed rename is a fileError with rename's own errno, and leaves no temporary file")
+    func failedRename() throws {
+        let directory = "/tmp/shardedheap-image-rename-\(getpid())"
+        let target = directory + "/taken"
+        #expect(mkdir(directory, 0o700) == 0)
+        #expect(mkdir(target, 0o700) == 0)
+        #expect(mkdir(target + "/inside", 0o700) == 0)
+        defer {
+            rmdir(target + "/inside")
+            rmdir(target)
+            rmdir(directory)
+        }
+        // Renaming a file over a non-empty directory fails with EISDIR.
+        #expect(throws: ImageError.fileError(operation: "rename", path: target, errno: EISDIR)) {
+            try OffHeap.copy([1, 2, 3]).write(to: target)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["taken"])
+    }
+
     @Test("Another process maps the file and reads it back")
     func otherProcess() async throws {
         let path = Self.sharedPath(pid: getpid())
