@@ -10,6 +10,7 @@ enum BadCall: String, Codable, CaseIterable, CustomTestStringConvertible {
     case ownedNegative, ownedAlignmentThree, ownedAlignmentTooLarge, ownedIntMax, ownedResizeNegative
     case uniqueNegative, uniqueAlignmentZero, uniqueResizeNegative, uniqueIntMax
     case makeBufferNegative, makeBufferIntMax, makeUniqueBufferAlignment, tryMakeBufferNegative
+    case tryMakeUniqueBufferAlignment
     case mimallocAllocateNegative, systemAllocateAlignment, shardAllocateAlignment, mimallocReallocateNegative
     case executorOutOfRange, countersOutOfRange, taskOutOfRange, memoryLimitOutOfRange, areaFiguresOutOfRange
     case idleDelayTooShort
@@ -31,7 +32,9 @@ enum BadCall: String, Codable, CaseIterable, CustomTestStringConvertible {
         case .makeBufferIntMax: "out of memory allocating 9223372036854775807 bytes"
         case .makeUniqueBufferAlignment:
             "ShardAllocator.makeUniqueBuffer: alignment must be a power of two from 1 to 65536 (got 12)"
-        case .tryMakeBufferNegative: "ShardAllocator.makeBuffer: byteCount must not be negative (got -5)"
+        case .tryMakeBufferNegative: "ShardAllocator.tryMakeBuffer: byteCount must not be negative (got -5)"
+        case .tryMakeUniqueBufferAlignment:
+            "ShardAllocator.tryMakeUniqueBuffer: alignment must be a power of two from 1 to 65536 (got 48)"
         case .mimallocAllocateNegative: "MimallocAllocator.allocate: byteCount must not be negative (got -4)"
         case .systemAllocateAlignment:
             "SystemAllocator.allocate: alignment must be a power of two from 1 to 65536 (got 6)"
@@ -67,6 +70,7 @@ enum BadCall: String, Codable, CaseIterable, CustomTestStringConvertible {
         case .makeBufferIntMax: _ = alloc.makeBuffer(byteCount: .max)
         case .makeUniqueBufferAlignment: _ = alloc.makeUniqueBuffer(byteCount: 8, alignment: 12)
         case .tryMakeBufferNegative: _ = try? alloc.tryMakeBuffer(byteCount: -5)
+        case .tryMakeUniqueBufferAlignment: _ = try? alloc.tryMakeUniqueBuffer(byteCount: 8, alignment: 48)
         case .mimallocAllocateNegative: _ = try? MimallocAllocator().allocate(byteCount: -4, alignment: 8)
         case .systemAllocateAlignment: _ = try? SystemAllocator().allocate(byteCount: 4, alignment: 6)
         case .shardAllocateAlignment: _ = try? alloc.allocate(byteCount: 4, alignment: 24)

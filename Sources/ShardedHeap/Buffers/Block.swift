@@ -40,7 +40,7 @@ extension Block {
     /// Allocates a block.
     ///
     /// - Parameters:
-    ///   - heapID: Serve only from shards of this heap; nil for any shard of any heap.
+    ///   - groupID: Serve only from shards of this group; nil for any shard of any group.
     ///   - fallback: The bucket that counts the block when no suitable shard runs the caller.
     ///   - boundShard: The shard an allocator was bound to; an off-owner request counts one
     ///     foreign allocation there.
@@ -49,14 +49,14 @@ extension Block {
     static func allocate(
         byteCount: Int,
         alignment: Int,
-        heapID: Int?,
+        groupID: Int?,
         fallback: ShardSlot,
         boundShard: ShardSlot? = nil
     ) -> Block? {
         if let current = Mimalloc.currentShardSlot {
             // Safe: slots are immortal (ShardSlot.registry), so the unretained reference is valid.
             let served: Block?? = ShardSlot.from(current)._withUnsafeGuaranteedRef { slot in
-                guard heapID == nil || slot.heapID == heapID, let heap = slot.heap else { return .none }
+                guard groupID == nil || slot.groupID == groupID, let heap = slot.heap else { return .none }
                 // Safe: the thread-local slot is only ever set on the heap's owner thread, so
                 // using `heap` here is use on its owner.
                 guard let (pointer, usable) = heap.allocate(byteCount: byteCount, alignment: alignment) else {
@@ -90,10 +90,10 @@ extension Block {
 
     /// Explains why `allocate` just returned nil on this thread: the shard serving the caller has
     /// a memory limit (its arena is full), or mimalloc is out of memory.
-    static func failure(byteCount: Int, alignment: Int, heapID: Int?) -> AllocationError {
+    static func failure(byteCount: Int, alignment: Int, groupID: Int?) -> AllocationError {
         if let current = Mimalloc.currentShardSlot {
             let slot = ShardSlot.from(current).takeUnretainedValue()
-            if heapID == nil || slot.heapID == heapID, let limit = slot.memoryLimit {
+            if groupID == nil || slot.groupID == groupID, let limit = slot.memoryLimit {
                 return .limitExceeded(shard: slot.index, limit: limit, requested: byteCount)
             }
         }
@@ -137,7 +137,7 @@ extension Block {
             let moved = Block.allocate(
                 byteCount: newByteCount,
                 alignment: alignment,
-                heapID: slot.heapID,
+                groupID: slot.groupID,
                 fallback: slot.fallback
             )
         else { return false }
@@ -181,10 +181,10 @@ extension Block {
             let block = allocate(
                 byteCount: byteCount,
                 alignment: alignment,
-                heapID: nil,
+                groupID: nil,
                 fallback: ShardGroup.shared.fallbackSlot
             )
-        else { fail(failure(byteCount: byteCount, alignment: alignment, heapID: nil)) }
+        else { fail(failure(byteCount: byteCount, alignment: alignment, groupID: nil)) }
         return block
     }
 
@@ -208,7 +208,7 @@ extension Block {
             )
             made = allocate(byteCount: byteCount, alignment: alignment, through: allocator)
         }
-        guard let block = made else { fail(failure(byteCount: byteCount, alignment: alignment, heapID: nil)) }
+        guard let block = made else { fail(failure(byteCount: byteCount, alignment: alignment, groupID: nil)) }
         return block
     }
 

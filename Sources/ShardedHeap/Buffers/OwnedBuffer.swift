@@ -138,7 +138,7 @@ public final class OwnedBuffer {
     public func resize(to newCount: Int) {
         Block.checkRequest(byteCount: newCount, alignment: alignment, caller: "OwnedBuffer.resize(to:)")
         guard block.resize(from: count, to: newCount, alignment: alignment) else {
-            Block.fail(Block.failure(byteCount: newCount, alignment: alignment, heapID: nil))
+            Block.fail(Block.failure(byteCount: newCount, alignment: alignment, groupID: nil))
         }
         count = newCount
     }

@@ -125,7 +125,7 @@ public struct UniqueBuffer: ~Copyable {
     public mutating func resize(to newCount: Int) {
         Block.checkRequest(byteCount: newCount, alignment: alignment, caller: "UniqueBuffer.resize(to:)")
         guard block.resize(from: count, to: newCount, alignment: alignment) else {
-            Block.fail(Block.failure(byteCount: newCount, alignment: alignment, heapID: nil))
+            Block.fail(Block.failure(byteCount: newCount, alignment: alignment, groupID: nil))
         }
         count = newCount
     }

@@ -30,7 +30,7 @@ extension ShardAllocator: Allocator {
         let (total, overflow) = byteCount.addingReportingOverflow(offset)
         guard !overflow else { throw .outOfMemory(requested: byteCount, alignment: alignment) }
         guard let block = allocateBlock(byteCount: total, alignment: max(alignment, 16)) else {
-            throw Block.failure(byteCount: byteCount, alignment: alignment, heapID: group.id)
+            throw Block.failure(byteCount: byteCount, alignment: alignment, groupID: group.id)
         }
         let user = block.pointer + offset
         // Safe: `offset >= 16`, so the header's two words lie inside the block, before `user`;

@@ -41,7 +41,7 @@ public struct ShardAllocator: Sendable {
         Block.allocate(
             byteCount: byteCount,
             alignment: alignment,
-            heapID: group.id,
+            groupID: group.id,
             fallback: group.fallbackSlot,
             boundShard: boundSlot
         )
@@ -58,11 +58,11 @@ public struct ShardAllocator: Sendable {
     ///   ``tryMakeBuffer(byteCount:alignment:)`` to handle it.
     /// - Complexity: O(1).
     public func makeBuffer(byteCount: Int, alignment: Int = 16) -> OwnedBuffer {
-        do {
-            return try tryMakeBuffer(byteCount: byteCount, alignment: alignment)
-        } catch {
-            Block.fail(error)
+        Block.checkRequest(byteCount: byteCount, alignment: alignment, caller: "ShardAllocator.makeBuffer")
+        guard let block = allocateBlock(byteCount: byteCount, alignment: alignment) else {
+            Block.fail(Block.failure(byteCount: byteCount, alignment: alignment, groupID: group.id))
         }
+        return OwnedBuffer(block: block, count: byteCount, alignment: alignment)
     }
 
     /// Allocates a shared, reference-counted buffer, throwing when memory cannot be had.
@@ -75,9 +75,9 @@ public struct ShardAllocator: Sendable {
     /// - Precondition: `byteCount >= 0` and `alignment` is a power of two in range.
     /// - Complexity: O(1).
     public func tryMakeBuffer(byteCount: Int, alignment: Int = 16) throws(AllocationError) -> OwnedBuffer {
-        Block.checkRequest(byteCount: byteCount, alignment: alignment, caller: "ShardAllocator.makeBuffer")
+        Block.checkRequest(byteCount: byteCount, alignment: alignment, caller: "ShardAllocator.tryMakeBuffer")
         guard let block = allocateBlock(byteCount: byteCount, alignment: alignment) else {
-            throw Block.failure(byteCount: byteCount, alignment: alignment, heapID: group.id)
+            throw Block.failure(byteCount: byteCount, alignment: alignment, groupID: group.id)
         }
         return OwnedBuffer(block: block, count: byteCount, alignment: alignment)
     }
@@ -95,7 +95,7 @@ public struct ShardAllocator: Sendable {
     public func makeUniqueBuffer(byteCount: Int, alignment: Int = 16) -> UniqueBuffer {
         Block.checkRequest(byteCount: byteCount, alignment: alignment, caller: "ShardAllocator.makeUniqueBuffer")
         guard let block = allocateBlock(byteCount: byteCount, alignment: alignment) else {
-            Block.fail(Block.failure(byteCount: byteCount, alignment: alignment, heapID: group.id))
+            Block.fail(Block.failure(byteCount: byteCount, alignment: alignment, groupID: group.id))
         }
         return UniqueBuffer(block: block, count: byteCount, alignment: alignment)
     }
@@ -107,9 +107,9 @@ public struct ShardAllocator: Sendable {
     /// - Precondition: `byteCount >= 0` and `alignment` is a power of two in range.
     /// - Complexity: O(1).
     public func tryMakeUniqueBuffer(byteCount: Int, alignment: Int = 16) throws(AllocationError) -> UniqueBuffer {
-        Block.checkRequest(byteCount: byteCount, alignment: alignment, caller: "ShardAllocator.makeUniqueBuffer")
+        Block.checkRequest(byteCount: byteCount, alignment: alignment, caller: "ShardAllocator.tryMakeUniqueBuffer")
         guard let block = allocateBlock(byteCount: byteCount, alignment: alignment) else {
-            throw Block.failure(byteCount: byteCount, alignment: alignment, heapID: group.id)
+            throw Block.failure(byteCount: byteCount, alignment: alignment, groupID: group.id)
         }
         return UniqueBuffer(block: block, count: byteCount, alignment: alignment)
     }

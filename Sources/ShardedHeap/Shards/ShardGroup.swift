@@ -127,11 +127,11 @@ public final class ShardGroup: Sendable {
         let id = ShardGroup.nextID.wrappingAdd(1, ordering: .relaxed).oldValue
         self.id = id
         self.idleCollectDelay = idleCollectDelay
-        let fallbackSlot = ShardSlot(heapID: id, index: ShardSlot.fallbackIndex, fallback: nil)
+        let fallbackSlot = ShardSlot(groupID: id, index: ShardSlot.fallbackIndex, fallback: nil)
         self.fallbackSlot = fallbackSlot
         self.executors = arenas.enumerated().map { index, arena in
             ShardExecutor(
-                slot: ShardSlot(heapID: id, index: index, fallback: fallbackSlot, arena: arena),
+                slot: ShardSlot(groupID: id, index: index, fallback: fallbackSlot, arena: arena),
                 threadName: "shard-\(id)-\(index)",
                 idleCollectDelay: idleCollectDelay
             )
@@ -153,7 +153,7 @@ public final class ShardGroup: Sendable {
     public var currentShardIndex: Int? {
         guard let pointer = Mimalloc.currentShardSlot else { return nil }
         let slot = ShardSlot.from(pointer).takeUnretainedValue()
-        return slot.heapID == id ? slot.index : nil
+        return slot.groupID == id ? slot.index : nil
     }
 
     /// The executor of shard `index`: use it as a task-executor preference, or as the

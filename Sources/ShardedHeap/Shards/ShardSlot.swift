@@ -22,7 +22,7 @@ final class ShardSlot: Sendable {
     static let registry = PThreadLock<[ShardSlot]>([])
 
     /// The `ShardGroup.id` this slot belongs to.
-    let heapID: Int
+    let groupID: Int
     /// The shard index, or `ShardSlot.fallbackIndex` for the heap's fallback bucket.
     let index: Int
 
@@ -76,8 +76,8 @@ final class ShardSlot: Sendable {
     /// The shard's memory cap in bytes (its arena's size), or nil when unlimited.
     var memoryLimit: Int? { arena?.byteCount }
 
-    init(heapID: Int, index: Int, fallback: ShardSlot?, arena: Mimalloc.Arena? = nil) {
-        self.heapID = heapID
+    init(groupID: Int, index: Int, fallback: ShardSlot?, arena: Mimalloc.Arena? = nil) {
+        self.groupID = groupID
         self.index = index
         self.arena = arena
         self.fallbackOfHeap = fallback
