@@ -8,7 +8,7 @@ struct ScopeFailure: Error, Equatable {
     let code: Int
 }
 
-@Suite("withShardedAllocation and heap.task")
+@Suite("withShardedAllocation and ShardGroup.task")
 struct ScopeTests {
     @Test("The body runs on the chosen shard's thread and its value is returned")
     func runsOnShard() async {
@@ -20,6 +20,20 @@ struct ScopeTests {
         #expect(index == 1)
         #expect(bufferShard == 1)
         #expect(value == 10)
+        await heap.shutdown()
+    }
+
+    @Test("Called from the main actor, the body still runs on the shard and allocates there")
+    @MainActor
+    func mainActorCallerRunsOnShard() async {
+        let heap = ShardGroup(shardCount: 2)
+        MainActor.assertIsolated()
+        let (index, bufferShard) = await withShardedAllocation(on: heap, shard: 1) { alloc in
+            (heap.currentShardIndex, alloc.makeBuffer(byteCount: 32).shardIndex)
+        }
+        #expect(index == 1)
+        #expect(bufferShard == 1)
+        #expect(heap.fallbackCounters.totalAllocations == 0)
         await heap.shutdown()
     }
 

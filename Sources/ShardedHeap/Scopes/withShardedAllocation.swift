@@ -1,23 +1,26 @@
-/// Runs `body` with memory from one shard of `group`, preferring that shard's thread.
+/// Runs `body` with memory from one shard of `group`, on that shard's thread.
 ///
-/// The body runs with the shard's executor as its task-executor preference, so nonisolated async
-/// code, `async let` and task-group children run on the shard's thread and allocate from its heap.
-/// Child tasks inherit the allocator (it is a task-local: ``ShardAllocator/current``).
+/// The function is `@concurrent`: it leaves the caller's actor, and `body` runs with the shard's
+/// executor as its task-executor preference. So nonisolated async code in `body`, `async let`
+/// and task-group children run on the shard's thread and allocate from its heap, whoever called
+/// (the main actor included). Child tasks inherit the allocator (it is a task-local:
+/// ``ShardAllocator/current``).
 ///
-/// - A nested call on the same heap reuses the current shard with no hop (unless `shard` names a
-///   different one).
+/// - A nested call on the same group reuses the current shard with no hop (unless `shard` names
+///   a different one).
 /// - New scopes are spread across the shards round robin.
-/// - Code isolated to an actor stays on that actor: if you call this from the main actor, `body`
-///   runs on the main actor and its allocations fall back (they are still correct and counted).
+/// - Code that `body` calls on an actor (`await MainActor.run { ... }`, an actor method) runs on
+///   that actor's executor; allocations made there fall back to the calling thread's default
+///   heap. They are still correct, and counted in the group's fallback bucket.
 ///
 /// - Parameters:
-///   - group: The heap to allocate from; `.shared` by default.
+///   - group: The shard group to allocate from; ``ShardGroup/shared`` by default.
 ///   - shard: The shard to use, or nil to pick one.
-///   - isolation: The caller's isolation, inherited by `body`.
-///   - body: The work to do; its result is returned.
+///   - body: The work to do; its result is returned. It is `sending`, because it runs off the
+///     caller's isolation.
 /// - Returns: What `body` returns.
-/// - Throws: Whatever `body` throws (this function rethrows).
-/// - Precondition: `shard`, when given, is in `0..<heap.shardCount`.
+/// - Throws: Whatever `body` throws (this function rethrows, typed).
+/// - Precondition: `shard`, when given, is in `0..<group.shardCount`.
 ///
 /// May be called from any task.
 @concurrent
