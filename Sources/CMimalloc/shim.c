@@ -55,18 +55,14 @@ static void cmi_load_once(void) {
     CMI_RESOLVE(heap_new, "mi_heap_new");
     CMI_RESOLVE(heap_new_in_arena, "mi_heap_new_in_arena");
     CMI_RESOLVE(heap_delete, "mi_heap_delete");
-    CMI_RESOLVE(heap_destroy, "mi_heap_destroy");
     CMI_RESOLVE(heap_collect, "mi_heap_collect");
     CMI_RESOLVE(heap_malloc, "mi_heap_malloc");
     CMI_RESOLVE(heap_malloc_aligned, "mi_heap_malloc_aligned");
-    CMI_RESOLVE(heap_realloc_aligned, "mi_heap_realloc_aligned");
     CMI_RESOLVE(heap_contains_block, "mi_heap_contains_block");
     CMI_RESOLVE(heap_visit_blocks, "mi_heap_visit_blocks");
     CMI_RESOLVE(is_in_heap_region, "mi_is_in_heap_region");
     CMI_RESOLVE(process_info, "mi_process_info");
     CMI_RESOLVE(reserve_os_memory_ex, "mi_reserve_os_memory_ex");
-    CMI_RESOLVE(option_get, "mi_option_get");
-    CMI_RESOLVE(option_set, "mi_option_set");
     pthread_atfork(NULL, NULL, cmi_after_fork_in_child);
     cmi_status = 0;
 }

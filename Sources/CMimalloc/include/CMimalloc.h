@@ -29,11 +29,9 @@ typedef struct cmi_table_s {
     mi_heap_t *(*heap_new)(void);
     mi_heap_t *(*heap_new_in_arena)(mi_arena_id_t arena);
     void (*heap_delete)(mi_heap_t *heap);
-    void (*heap_destroy)(mi_heap_t *heap);
     void (*heap_collect)(mi_heap_t *heap, bool force);
     void *(*heap_malloc)(mi_heap_t *heap, size_t size);
     void *(*heap_malloc_aligned)(mi_heap_t *heap, size_t size, size_t alignment);
-    void *(*heap_realloc_aligned)(mi_heap_t *heap, void *p, size_t newsize, size_t alignment);
     bool (*heap_contains_block)(mi_heap_t *heap, const void *p);
     bool (*heap_visit_blocks)(const mi_heap_t *heap, bool all, mi_block_visit_fun *visitor, void *arg);
 
@@ -43,8 +41,6 @@ typedef struct cmi_table_s {
                          size_t *page_faults);
     int (*reserve_os_memory_ex)(size_t size, bool commit, bool allow_large, bool exclusive,
                                 mi_arena_id_t *arena_id);
-    long (*option_get)(mi_option_t option);
-    void (*option_set)(mi_option_t option, long value);
 } cmi_table_t;
 
 extern cmi_table_t cmi_table;
@@ -113,14 +109,10 @@ static inline mi_heap_t *cmi_heap_new_in_arena(mi_arena_id_t arena) {
     return cmi_table.heap_new_in_arena(arena);
 }
 static inline void cmi_heap_delete(mi_heap_t *heap) { cmi_table.heap_delete(heap); }
-static inline void cmi_heap_destroy(mi_heap_t *heap) { cmi_table.heap_destroy(heap); }
 static inline void cmi_heap_collect(mi_heap_t *heap, bool force) { cmi_table.heap_collect(heap, force); }
 static inline void *cmi_heap_malloc(mi_heap_t *heap, size_t size) { return cmi_table.heap_malloc(heap, size); }
 static inline void *cmi_heap_malloc_aligned(mi_heap_t *heap, size_t size, size_t alignment) {
     return cmi_table.heap_malloc_aligned(heap, size, alignment);
-}
-static inline void *cmi_heap_realloc_aligned(mi_heap_t *heap, void *p, size_t newsize, size_t alignment) {
-    return cmi_table.heap_realloc_aligned(heap, p, newsize, alignment);
 }
 static inline bool cmi_heap_contains_block(mi_heap_t *heap, const void *p) {
     return cmi_table.heap_contains_block(heap, p);
@@ -130,8 +122,6 @@ static inline int cmi_reserve_os_memory_ex(size_t size, bool commit, bool allow_
                                            mi_arena_id_t *arena_id) {
     return cmi_table.reserve_os_memory_ex(size, commit, allow_large, exclusive, arena_id);
 }
-static inline long cmi_option_get(mi_option_t option) { return cmi_table.option_get(option); }
-static inline void cmi_option_set(mi_option_t option, long value) { cmi_table.option_set(option, value); }
 
 /// Process figures from mi_process_info. On Linux `current_rss` is really the commit counter.
 typedef struct cmi_process_info_s {
