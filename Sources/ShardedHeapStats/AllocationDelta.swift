@@ -1,3 +1,5 @@
+import ShardedHeap
+
 /// How allocation figures changed between two snapshots: of one shard, of all shards together,
 /// or of a heap's fallback bucket. Part of ``StatsDelta``.
 public struct AllocationDelta: Sendable, Hashable {
@@ -29,6 +31,18 @@ public struct AllocationDelta: Sendable, Hashable {
         self.freedBytes = freedBytes
         self.remoteDeallocations = remoteDeallocations
         self.foreignAllocations = foreignAllocations
+    }
+
+    /// The delta that `change`, a difference of two counter readings, describes.
+    init(_ change: AllocationCounters) {
+        self.init(
+            allocations: change.totalAllocations,
+            deallocations: change.totalDeallocations,
+            allocatedBytes: change.allocatedBytes,
+            freedBytes: change.freedBytes,
+            remoteDeallocations: change.remoteDeallocations,
+            foreignAllocations: change.foreignAllocations
+        )
     }
 
     /// The change in live bytes over the interval (negative when memory was released).

@@ -2,36 +2,23 @@ import ShardedHeap
 
 /// The statistics of one shard at the moment of a snapshot.
 ///
-/// Counts and byte figures come from the package's own bookkeeping (relaxed atomic counters;
-/// this mimalloc build keeps none) and are in usable sizes (`mi_usable_size`, what
+/// Counts and byte figures (``counters``, whose fields read as this value's own: `stats.liveBytes`)
+/// come from the package's own bookkeeping and are in usable sizes (`mi_usable_size`, what
 /// `OwnedBuffer.capacity` reports). Area figures come from walking the shard heap's pages
 /// (`mi_heap_visit_blocks`) on the shard's own thread, which happens during idle maintenance and
 /// in `ShardGroup.measureAreas(collect:)`; ``areaAgeSeconds`` tells how old they are.
 ///
-/// JSON keys (stable): `index`, `live_bytes`, `live_allocations`, `total_allocations`,
-/// `total_deallocations`, `allocated_bytes`, `freed_bytes`, `remote_deallocations`,
-/// `foreign_allocations`, `committed_bytes`, `used_bytes`, `fragmentation`,
-/// `areas_measured_at_uptime_ns` and `area_age_seconds` (both left out when never measured).
+/// JSON keys (stable): `index`, the keys of `AllocationCounters` (`live_bytes`,
+/// `live_allocations`, `total_allocations`, `total_deallocations`, `allocated_bytes`,
+/// `freed_bytes`, `remote_deallocations`, `foreign_allocations`), `committed_bytes`,
+/// `used_bytes`, `fragmentation`, `areas_measured_at_uptime_ns` and `area_age_seconds` (both left
+/// out when never measured).
+@dynamicMemberLookup
 public struct ShardStats: Sendable, Hashable, Codable {
     /// The shard index, `0..<shardCount`.
     public var index: Int
-    /// Usable bytes allocated on this shard and not yet freed.
-    public var liveBytes: Int
-    /// Allocations on this shard not yet freed.
-    public var liveAllocations: Int
-    /// Allocations served by this shard's heap since the heap was created.
-    public var totalAllocations: Int
-    /// Frees of those allocations, from any thread.
-    public var totalDeallocations: Int
-    /// Usable bytes of all allocations served by this shard.
-    public var allocatedBytes: Int
-    /// Usable bytes of all frees of this shard's allocations.
-    public var freedBytes: Int
-    /// Frees that ran on a thread other than the shard's own (part of ``totalDeallocations``).
-    public var remoteDeallocations: Int
-    /// Allocations requested through this shard's allocator while off its thread; they were
-    /// served by the caller's default heap and are counted in ``StatsSnapshot/fallback``.
-    public var foreignAllocations: Int
+    /// What the shard allocated and freed.
+    public var counters: AllocationCounters
     /// Bytes committed to the shard heap's pages when the areas were last measured.
     public var committedBytes: Int
     /// Bytes in allocated blocks (blocks times block size) when the areas were last measured.
@@ -50,21 +37,15 @@ public struct ShardStats: Sendable, Hashable, Codable {
     /// Combines a shard's counters and area figures as read at `takenAtUptimeNanoseconds`.
     ///
     /// - Parameters:
+    ///   - index: The shard's index.
     ///   - counters: From `ShardGroup.counters(ofShard:)`.
     ///   - areas: From `ShardGroup.areaFigures(ofShard:)`.
     ///   - takenAtUptimeNanoseconds: The moment of the reading, for ``areaAgeSeconds``.
     ///
     /// Any thread may call this.
-    public init(counters: ShardCounters, areas: ShardAreaFigures, takenAtUptimeNanoseconds: UInt64) {
-        self.index = counters.index
-        self.liveBytes = counters.liveBytes
-        self.liveAllocations = counters.liveAllocations
-        self.totalAllocations = counters.totalAllocations
-        self.totalDeallocations = counters.totalDeallocations
-        self.allocatedBytes = counters.allocatedBytes
-        self.freedBytes = counters.freedBytes
-        self.remoteDeallocations = counters.remoteDeallocations
-        self.foreignAllocations = counters.foreignAllocations
+    public init(index: Int, counters: AllocationCounters, areas: ShardAreaFigures, takenAtUptimeNanoseconds: UInt64) {
+        self.index = index
+        self.counters = counters
         self.committedBytes = areas.committedBytes
         self.usedBytes = areas.usedBytes
         self.fragmentation = areas.fragmentation
@@ -76,20 +57,43 @@ public struct ShardStats: Sendable, Hashable, Codable {
         }
     }
 
+    /// A counter of ``counters``, read as if it were this value's own (`stats.liveBytes`).
+    public subscript<Value>(dynamicMember keyPath: KeyPath<AllocationCounters, Value>) -> Value {
+        counters[keyPath: keyPath]
+    }
+
     enum CodingKeys: String, CodingKey {
         case index
-        case liveBytes = "live_bytes"
-        case liveAllocations = "live_allocations"
-        case totalAllocations = "total_allocations"
-        case totalDeallocations = "total_deallocations"
-        case allocatedBytes = "allocated_bytes"
-        case freedBytes = "freed_bytes"
-        case remoteDeallocations = "remote_deallocations"
-        case foreignAllocations = "foreign_allocations"
         case committedBytes = "committed_bytes"
         case usedBytes = "used_bytes"
         case fragmentation
         case areasMeasuredAtUptimeNanoseconds = "areas_measured_at_uptime_ns"
         case areaAgeSeconds = "area_age_seconds"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        index = try container.decode(Int.self, forKey: .index)
+        counters = try AllocationCounters(from: decoder)
+        committedBytes = try container.decode(Int.self, forKey: .committedBytes)
+        usedBytes = try container.decode(Int.self, forKey: .usedBytes)
+        fragmentation = try container.decode(Double.self, forKey: .fragmentation)
+        areasMeasuredAtUptimeNanoseconds = try container.decodeIfPresent(
+            UInt64.self,
+            forKey: .areasMeasuredAtUptimeNanoseconds
+        )
+        areaAgeSeconds = try container.decodeIfPresent(Double.self, forKey: .areaAgeSeconds)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(index, forKey: .index)
+        // The counters' keys sit beside this value's own, in the same object.
+        try counters.encode(to: encoder)
+        try container.encode(committedBytes, forKey: .committedBytes)
+        try container.encode(usedBytes, forKey: .usedBytes)
+        try container.encode(fragmentation, forKey: .fragmentation)
+        try container.encodeIfPresent(areasMeasuredAtUptimeNanoseconds, forKey: .areasMeasuredAtUptimeNanoseconds)
+        try container.encodeIfPresent(areaAgeSeconds, forKey: .areaAgeSeconds)
     }
 }

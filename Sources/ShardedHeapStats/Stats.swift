@@ -36,6 +36,7 @@ public enum Stats {
         for index in 0..<shardCount {
             shards.append(
                 ShardStats(
+                    index: index,
                     counters: group.counters(ofShard: index),
                     areas: group.areaFigures(ofShard: index),
                     takenAtUptimeNanoseconds: takenAt

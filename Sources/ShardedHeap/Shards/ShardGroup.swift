@@ -196,10 +196,10 @@ public final class ShardGroup: Sendable {
 
     /// The counters of shard `index`.
     /// - Precondition: `0 <= index < shardCount`.
-    public func counters(ofShard index: Int) -> ShardCounters {
+    public func counters(ofShard index: Int) -> AllocationCounters {
         executor(at: index).slot.counters
     }
 
     /// The counters of allocations made off every shard thread on behalf of this heap.
-    public var fallbackCounters: ShardCounters { fallbackSlot.counters }
+    public var fallbackCounters: AllocationCounters { fallbackSlot.counters }
 }

@@ -138,14 +138,13 @@ final class ShardSlot: Sendable {
     }
 
     /// A consistent-enough reading of the counters (each value is read once, relaxed).
-    var counters: ShardCounters {
+    var counters: AllocationCounters {
         let allocations = ownerAllocations.load(ordering: .relaxed) &+ sharedAllocations.load(ordering: .relaxed)
         let allocatedBytes =
             ownerAllocatedBytes.load(ordering: .relaxed) &+ sharedAllocatedBytes.load(ordering: .relaxed)
         let frees = ownerFrees.load(ordering: .relaxed) &+ sharedFrees.load(ordering: .relaxed)
         let freedBytes = ownerFreedBytes.load(ordering: .relaxed) &+ sharedFreedBytes.load(ordering: .relaxed)
-        return ShardCounters(
-            index: index,
+        return AllocationCounters(
             totalAllocations: allocations,
             totalDeallocations: frees,
             allocatedBytes: allocatedBytes,
