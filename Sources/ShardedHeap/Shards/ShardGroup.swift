@@ -24,12 +24,18 @@ import Glibc
 ///
 /// All members may be called from any thread.
 public final class ShardGroup: Sendable {
-    /// The process-wide heap, with one shard per active processor. Its threads start on first use.
+    /// The process-wide group, with one shard per processor the process may keep busy
+    /// (``activeProcessorCount``). Its threads start on first use.
     public static let shared = ShardGroup(shardCount: ShardGroup.activeProcessorCount)
 
-    /// The number of processors this process may run on now.
+    /// The number of processors this process may keep busy now: its CPU affinity
+    /// (`sched_getaffinity`), limited by a cgroup CPU quota when there is one (cgroup v2
+    /// `cpu.max`, or v1 `cpu.cfs_quota_us` over `cpu.cfs_period_us`, rounded up), and at least 1.
+    ///
+    /// Any thread may read this; each read looks at the files again.
     public static var activeProcessorCount: Int {
-        Mimalloc.activeProcessorCount
+        let affinity = Mimalloc.activeProcessorCount
+        return max(1, min(affinity, ProcessorQuota.limit() ?? affinity))
     }
 
     private static let nextID = Atomic<Int>(1)
