@@ -49,13 +49,23 @@ struct FuzzAllocator: Allocator, Sendable {
 /// The seed values: small, empty, nested and non-ASCII.
 func seedValues() -> [[FuzzRecord]] {
     let ada = FuzzRecord(
-        name: "Ada", age: 36, scores: [1.5, -2], tags: ["math", "engines"], nickname: "Countess",
-        extra: ["born": 1815], shape: .labelled("ring", .circle(2))
+        name: "Ada",
+        age: 36,
+        scores: [1.5, -2],
+        tags: ["math", "engines"],
+        nickname: "Countess",
+        extra: ["born": 1815],
+        shape: .labelled("ring", .circle(2))
     )
     let blank = FuzzRecord(name: "", age: -1, scores: [], tags: [], nickname: nil, extra: [:], shape: nil)
     let accents = FuzzRecord(
-        name: "Zürich — 東京", age: Int.max, scores: [.infinity], tags: [""], nickname: nil,
-        extra: ["a": 1, "b": 2], shape: .labelled("x", .labelled("y", .nothing))
+        name: "Zürich — 東京",
+        age: Int.max,
+        scores: [.infinity],
+        tags: [""],
+        nickname: nil,
+        extra: ["a": 1, "b": 2],
+        shape: .labelled("x", .labelled("y", .nothing))
     )
     return [[], [ada], [blank], [ada, blank, accents], Array(repeating: accents, count: 20)]
 }
@@ -95,7 +105,10 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 /// With IMAGE_FUZZER_WRITE_SEEDS=<directory> set, writes the seed corpus there and exits
 /// (the seeds must come from this binary: an image's fingerprint names its module).
 @_cdecl("LLVMFuzzerInitialize")
-public func fuzzInitialize(_ argc: UnsafeMutablePointer<CInt>?, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>?) -> CInt {
+public func fuzzInitialize(
+    _ argc: UnsafeMutablePointer<CInt>?,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>?
+) -> CInt {
     guard let directory = getenv("IMAGE_FUZZER_WRITE_SEEDS").map({ String(cString: $0) }) else { return 0 }
     for (index, value) in seedValues().enumerated() {
         do {

@@ -29,7 +29,12 @@ extension ImageBytes {
     /// Parses the node at `offset`, checking its fixed part and its tables against the image.
     func node(at offset: Int) throws(ImageError) -> ImageNode {
         guard offset >= ImageFormat.headerSize else {
-            throw .outOfBounds(what: "node", offset: UInt64(bitPattern: Int64(offset)), byteCount: 1, imageLength: count)
+            throw .outOfBounds(
+                what: "node",
+                offset: UInt64(bitPattern: Int64(offset)),
+                byteCount: 1,
+                imageLength: count
+            )
         }
         let tag = try byte(at: offset, "node tag")
         switch tag {
@@ -128,7 +133,11 @@ extension ImageBytes {
         try check(offset, ImageFormat.keyedHeaderSize, "keyed container")
         let widths = try byte(at: offset + 1, "keyed container")
         guard widths & 0xF0 == 0 else {
-            throw .unexpectedNode(at: offset, expected: "width byte below 0x10", found: "0x\(String(widths, radix: 16))")
+            throw .unexpectedNode(
+                at: offset,
+                expected: "width byte below 0x10",
+                found: "0x\(String(widths, radix: 16))"
+            )
         }
         let count = Int(try load(UInt32.self, at: offset + 2, "keyed container"))
         let node = ImageKeyedNode(offset: offset, count: count, widths: widths)
@@ -165,13 +174,28 @@ extension ImageBytes {
         let distance = try load(UInt64.self, at: offset + 10, "scalar array")
         let room = UInt64(offset - ImageFormat.headerSize)
         guard distance <= room, count <= distance / UInt64(size) else {
-            throw .outOfBounds(what: "scalar array data", offset: UInt64(offset) &- distance, byteCount: count &* UInt64(size), imageLength: self.count)
+            throw .outOfBounds(
+                what: "scalar array data",
+                offset: UInt64(offset) &- distance,
+                byteCount: count &* UInt64(size),
+                imageLength: self.count
+            )
         }
         let dataStart = offset - Int(distance)
         guard dataStart % size == 0 else {
-            throw .unexpectedNode(at: offset, expected: "data aligned to \(size) bytes", found: "data at offset \(dataStart)")
+            throw .unexpectedNode(
+                at: offset,
+                expected: "data aligned to \(size) bytes",
+                found: "data at offset \(dataStart)"
+            )
         }
-        return ImageScalarArrayNode(offset: offset, code: code, count: Int(count), elementSize: size, dataStart: dataStart)
+        return ImageScalarArrayNode(
+            offset: offset,
+            code: code,
+            count: Int(count),
+            elementSize: size,
+            dataStart: dataStart
+        )
     }
 
     /// The number of bytes from `offset` to the end (zero past the end).

@@ -54,7 +54,8 @@ struct ImageBytes {
 
     /// An unsigned number of width code `code` at `offset`, checked.
     @inline(__always)
-    func unsigned(widthCode code: UInt8, at offset: Int, _ what: @autoclosure () -> String) throws(ImageError) -> UInt64 {
+    func unsigned(widthCode code: UInt8, at offset: Int, _ what: @autoclosure () -> String) throws(ImageError) -> UInt64
+    {
         try check(offset, ImageFormat.width(ofCode: code), what())
         return uncheckedUnsigned(widthCode: code, at: offset)
     }

@@ -65,7 +65,12 @@ public struct ImageCursor: Sendable {
             case .scalarArray(let array): return array.count
             case .keyed(let keyed): return keyed.count
             case .string(_, let count): return count
-            default: throw .unexpectedNode(at: ref.offset, expected: "array, keyed container or String", found: node.kindName)
+            default:
+                throw .unexpectedNode(
+                    at: ref.offset,
+                    expected: "array, keyed container or String",
+                    found: node.kindName
+                )
             }
         }
     }
@@ -104,10 +109,16 @@ public struct ImageCursor: Sendable {
         let node = try node()
         switch node {
         case .array(let array):
-            require(index >= 0 && index < array.count, "ImageCursor.element: index \(index) out of range 0..<\(array.count)")
+            require(
+                index >= 0 && index < array.count,
+                "ImageCursor.element: index \(index) out of range 0..<\(array.count)"
+            )
             return moved(to: ImageNodeRef(offset: try array.child(index, in: bytes)))
         case .scalarArray(let array):
-            require(index >= 0 && index < array.count, "ImageCursor.element: index \(index) out of range 0..<\(array.count)")
+            require(
+                index >= 0 && index < array.count,
+                "ImageCursor.element: index \(index) out of range 0..<\(array.count)"
+            )
             return moved(to: ImageNodeRef(offset: array.offset, element: index))
         default:
             throw .unexpectedNode(at: ref.offset, expected: "array", found: node.kindName)
@@ -156,7 +167,10 @@ public struct ImageCursor: Sendable {
             )
             return _overrideLifetime(Span(_unsafeElements: elements), borrowing: self)
         case .array(let array) where array.count == 0:
-            return _overrideLifetime(Span(_unsafeElements: UnsafeBufferPointer<T>(start: nil, count: 0)), borrowing: self)
+            return _overrideLifetime(
+                Span(_unsafeElements: UnsafeBufferPointer<T>(start: nil, count: 0)),
+                borrowing: self
+            )
         default:
             throw .unexpectedNode(at: ref.offset, expected: "array of \(T.self)", found: node.kindName)
         }

@@ -33,7 +33,9 @@ enum ImageFile {
         let directoryDescriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard directoryDescriptor >= 0 else { throw .fileError(operation: "open", path: directory, errno: errno) }
         defer { close(directoryDescriptor) }
-        guard fsync(directoryDescriptor) == 0 else { throw .fileError(operation: "fsync", path: directory, errno: errno) }
+        guard fsync(directoryDescriptor) == 0 else {
+            throw .fileError(operation: "fsync", path: directory, errno: errno)
+        }
     }
 
     /// Writes all of `bytes` to `descriptor`, retrying after signals.
@@ -61,7 +63,9 @@ enum ImageFile {
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw .fileError(operation: "fstat", path: path, errno: errno) }
         let size = Int(status.st_size)
-        guard size >= ImageFormat.headerSize else { throw .truncated(expectedAtLeast: ImageFormat.headerSize, found: size) }
+        guard size >= ImageFormat.headerSize else {
+            throw .truncated(expectedAtLeast: ImageFormat.headerSize, found: size)
+        }
         let address = mmap(nil, size, PROT_READ, MAP_SHARED, descriptor, 0)
         guard let address, address != MAP_FAILED else { throw .fileError(operation: "mmap", path: path, errno: errno) }
         // Safe: the mapping is `size` bytes long and read-only; the storage unmaps it in deinit.

@@ -61,7 +61,11 @@ struct ImageHeader {
         }
         let fingerprint = try bytes.load(UInt64.self, at: Field.fingerprint, "header")
         guard fingerprint == expectedFingerprint else {
-            throw .wrongType(expected: typeName, expectedFingerprint: expectedFingerprint, foundFingerprint: fingerprint)
+            throw .wrongType(
+                expected: typeName,
+                expectedFingerprint: expectedFingerprint,
+                foundFingerprint: fingerprint
+            )
         }
         let root = try bytes.load(UInt64.self, at: Field.root, "header")
         guard root >= UInt64(ImageFormat.headerSize), root < length else {

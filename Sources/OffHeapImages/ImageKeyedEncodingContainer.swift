@@ -14,21 +14,51 @@ struct ImageKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtoc
         writer.add(key: id, offset: try write(), to: frame)
     }
 
-    mutating func encodeNil(forKey key: Key) throws { try record(key) { () throws(ImageError) in try writer.writeNil() } }
-    mutating func encode(_ value: Bool, forKey key: Key) throws { try record(key) { () throws(ImageError) in try writer.writeBool(value) } }
-    mutating func encode(_ value: String, forKey key: Key) throws { try record(key) { () throws(ImageError) in try writer.writeString(value) } }
-    mutating func encode(_ value: Double, forKey key: Key) throws { try record(key) { () throws(ImageError) in try writer.writeDouble(value) } }
-    mutating func encode(_ value: Float, forKey key: Key) throws { try record(key) { () throws(ImageError) in try writer.writeFloat(value) } }
-    mutating func encode(_ value: Int, forKey key: Key) throws { try record(key) { () throws(ImageError) in try writer.writeSigned(Int64(value)) } }
-    mutating func encode(_ value: Int8, forKey key: Key) throws { try record(key) { () throws(ImageError) in try writer.writeSigned(Int64(value)) } }
-    mutating func encode(_ value: Int16, forKey key: Key) throws { try record(key) { () throws(ImageError) in try writer.writeSigned(Int64(value)) } }
-    mutating func encode(_ value: Int32, forKey key: Key) throws { try record(key) { () throws(ImageError) in try writer.writeSigned(Int64(value)) } }
-    mutating func encode(_ value: Int64, forKey key: Key) throws { try record(key) { () throws(ImageError) in try writer.writeSigned(value) } }
-    mutating func encode(_ value: UInt, forKey key: Key) throws { try record(key) { () throws(ImageError) in try writer.writeUnsigned(UInt64(value)) } }
-    mutating func encode(_ value: UInt8, forKey key: Key) throws { try record(key) { () throws(ImageError) in try writer.writeUnsigned(UInt64(value)) } }
-    mutating func encode(_ value: UInt16, forKey key: Key) throws { try record(key) { () throws(ImageError) in try writer.writeUnsigned(UInt64(value)) } }
-    mutating func encode(_ value: UInt32, forKey key: Key) throws { try record(key) { () throws(ImageError) in try writer.writeUnsigned(UInt64(value)) } }
-    mutating func encode(_ value: UInt64, forKey key: Key) throws { try record(key) { () throws(ImageError) in try writer.writeUnsigned(value) } }
+    mutating func encodeNil(forKey key: Key) throws {
+        try record(key) { () throws(ImageError) in try writer.writeNil() }
+    }
+    mutating func encode(_ value: Bool, forKey key: Key) throws {
+        try record(key) { () throws(ImageError) in try writer.writeBool(value) }
+    }
+    mutating func encode(_ value: String, forKey key: Key) throws {
+        try record(key) { () throws(ImageError) in try writer.writeString(value) }
+    }
+    mutating func encode(_ value: Double, forKey key: Key) throws {
+        try record(key) { () throws(ImageError) in try writer.writeDouble(value) }
+    }
+    mutating func encode(_ value: Float, forKey key: Key) throws {
+        try record(key) { () throws(ImageError) in try writer.writeFloat(value) }
+    }
+    mutating func encode(_ value: Int, forKey key: Key) throws {
+        try record(key) { () throws(ImageError) in try writer.writeSigned(Int64(value)) }
+    }
+    mutating func encode(_ value: Int8, forKey key: Key) throws {
+        try record(key) { () throws(ImageError) in try writer.writeSigned(Int64(value)) }
+    }
+    mutating func encode(_ value: Int16, forKey key: Key) throws {
+        try record(key) { () throws(ImageError) in try writer.writeSigned(Int64(value)) }
+    }
+    mutating func encode(_ value: Int32, forKey key: Key) throws {
+        try record(key) { () throws(ImageError) in try writer.writeSigned(Int64(value)) }
+    }
+    mutating func encode(_ value: Int64, forKey key: Key) throws {
+        try record(key) { () throws(ImageError) in try writer.writeSigned(value) }
+    }
+    mutating func encode(_ value: UInt, forKey key: Key) throws {
+        try record(key) { () throws(ImageError) in try writer.writeUnsigned(UInt64(value)) }
+    }
+    mutating func encode(_ value: UInt8, forKey key: Key) throws {
+        try record(key) { () throws(ImageError) in try writer.writeUnsigned(UInt64(value)) }
+    }
+    mutating func encode(_ value: UInt16, forKey key: Key) throws {
+        try record(key) { () throws(ImageError) in try writer.writeUnsigned(UInt64(value)) }
+    }
+    mutating func encode(_ value: UInt32, forKey key: Key) throws {
+        try record(key) { () throws(ImageError) in try writer.writeUnsigned(UInt64(value)) }
+    }
+    mutating func encode(_ value: UInt64, forKey key: Key) throws {
+        try record(key) { () throws(ImageError) in try writer.writeUnsigned(value) }
+    }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         let depth = try writer.checkFrame(frame, generation, .keyed)

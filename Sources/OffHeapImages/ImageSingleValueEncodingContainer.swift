@@ -16,16 +16,34 @@ struct ImageSingleValueEncodingContainer: SingleValueEncodingContainer {
     mutating func encode(_ value: String) throws { try set { () throws(ImageError) in try writer.writeString(value) } }
     mutating func encode(_ value: Double) throws { try set { () throws(ImageError) in try writer.writeDouble(value) } }
     mutating func encode(_ value: Float) throws { try set { () throws(ImageError) in try writer.writeFloat(value) } }
-    mutating func encode(_ value: Int) throws { try set { () throws(ImageError) in try writer.writeSigned(Int64(value)) } }
-    mutating func encode(_ value: Int8) throws { try set { () throws(ImageError) in try writer.writeSigned(Int64(value)) } }
-    mutating func encode(_ value: Int16) throws { try set { () throws(ImageError) in try writer.writeSigned(Int64(value)) } }
-    mutating func encode(_ value: Int32) throws { try set { () throws(ImageError) in try writer.writeSigned(Int64(value)) } }
+    mutating func encode(_ value: Int) throws {
+        try set { () throws(ImageError) in try writer.writeSigned(Int64(value)) }
+    }
+    mutating func encode(_ value: Int8) throws {
+        try set { () throws(ImageError) in try writer.writeSigned(Int64(value)) }
+    }
+    mutating func encode(_ value: Int16) throws {
+        try set { () throws(ImageError) in try writer.writeSigned(Int64(value)) }
+    }
+    mutating func encode(_ value: Int32) throws {
+        try set { () throws(ImageError) in try writer.writeSigned(Int64(value)) }
+    }
     mutating func encode(_ value: Int64) throws { try set { () throws(ImageError) in try writer.writeSigned(value) } }
-    mutating func encode(_ value: UInt) throws { try set { () throws(ImageError) in try writer.writeUnsigned(UInt64(value)) } }
-    mutating func encode(_ value: UInt8) throws { try set { () throws(ImageError) in try writer.writeUnsigned(UInt64(value)) } }
-    mutating func encode(_ value: UInt16) throws { try set { () throws(ImageError) in try writer.writeUnsigned(UInt64(value)) } }
-    mutating func encode(_ value: UInt32) throws { try set { () throws(ImageError) in try writer.writeUnsigned(UInt64(value)) } }
-    mutating func encode(_ value: UInt64) throws { try set { () throws(ImageError) in try writer.writeUnsigned(value) } }
+    mutating func encode(_ value: UInt) throws {
+        try set { () throws(ImageError) in try writer.writeUnsigned(UInt64(value)) }
+    }
+    mutating func encode(_ value: UInt8) throws {
+        try set { () throws(ImageError) in try writer.writeUnsigned(UInt64(value)) }
+    }
+    mutating func encode(_ value: UInt16) throws {
+        try set { () throws(ImageError) in try writer.writeUnsigned(UInt64(value)) }
+    }
+    mutating func encode(_ value: UInt32) throws {
+        try set { () throws(ImageError) in try writer.writeUnsigned(UInt64(value)) }
+    }
+    mutating func encode(_ value: UInt64) throws {
+        try set { () throws(ImageError) in try writer.writeUnsigned(value) }
+    }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
         if let deferred = writer.deferredError { throw deferred }

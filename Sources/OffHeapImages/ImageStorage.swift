@@ -1,4 +1,5 @@
 import ShardedHeap
+
 #if canImport(Glibc)
 import Glibc
 #endif

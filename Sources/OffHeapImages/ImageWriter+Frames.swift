@@ -110,7 +110,10 @@ extension ImageWriter {
         guard frames[id].generation == generation, frames[id].kind == .single, frames[id].targets.isEmpty else {
             throw EncodingError.invalidValue(
                 (),
-                EncodingError.Context(codingPath: path, debugDescription: "a single value container was given a second value")
+                EncodingError.Context(
+                    codingPath: path,
+                    debugDescription: "a single value container was given a second value"
+                )
             )
         }
         frames[id].targets.append(offset)

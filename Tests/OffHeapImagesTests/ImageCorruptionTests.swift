@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-@testable import OffHeapImages
 import ShardedHeap
 import ShardedHeapTestSupport
+import Testing
+
+@testable import OffHeapImages
 
 /// Damaged images give an ImageError (or a DecodingError), never a crash or a read outside them.
 @Suite("Off-heap image corruption")
@@ -28,7 +29,9 @@ struct ImageCorruptionTests {
     }
 
     static func patch<T: FixedWidthInteger>(_ bytes: inout [UInt8], at offset: Int, _ value: T) {
-        withUnsafeBytes(of: value.littleEndian) { bytes.replaceSubrange(offset..<offset + MemoryLayout<T>.size, with: $0) }
+        withUnsafeBytes(of: value.littleEndian) {
+            bytes.replaceSubrange(offset..<offset + MemoryLayout<T>.size, with: $0)
+        }
     }
 
     static func field<T: FixedWidthInteger>(_ bytes: [UInt8], at offset: Int, as type: T.Type) -> T {
@@ -73,13 +76,22 @@ struct ImageCorruptionTests {
 
         bytes = good
         Self.patch(&bytes, at: Field.root, UInt64(3))
-        #expect(Self.headerError(bytes) == .badHeaderField(name: "root", expected: "an offset from 64 to \(length - 1)", found: 3))
+        #expect(
+            Self.headerError(bytes)
+                == .badHeaderField(name: "root", expected: "an offset from 64 to \(length - 1)", found: 3)
+        )
         Self.patch(&bytes, at: Field.root, length)
-        #expect(Self.headerError(bytes) == .badHeaderField(name: "root", expected: "an offset from 64 to \(length - 1)", found: length))
+        #expect(
+            Self.headerError(bytes)
+                == .badHeaderField(name: "root", expected: "an offset from 64 to \(length - 1)", found: length)
+        )
 
         bytes = good
         Self.patch(&bytes, at: Field.keyTable, UInt64.max)
-        #expect(Self.headerError(bytes) == .badHeaderField(name: "keyTable", expected: "an offset from 64 to \(length - 1)", found: .max))
+        #expect(
+            Self.headerError(bytes)
+                == .badHeaderField(name: "keyTable", expected: "an offset from 64 to \(length - 1)", found: .max)
+        )
 
         bytes = good
         Self.patch(&bytes, at: Field.reserved, UInt64(1))

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-@testable import OffHeapImages
 import ShardedHeap
 import ShardedHeapTestSupport
+import Testing
+
+@testable import OffHeapImages
 
 /// Images written to files and mapped back, in this process and in others.
 @Suite("Off-heap image files")

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-@testable import OffHeapImages
 import ShardedHeap
 import ShardedHeapTestSupport
+import Testing
+
+@testable import OffHeapImages
 
 /// The key table is parsed once per image and shared by every pass; strings and integers are
 /// read directly when their nodes are well formed. These tests check that the shared table and
@@ -111,7 +112,10 @@ struct ImageKeyCacheTests {
         let elements = try OffHeap.copy(people).elements
         for index in [0, 7, 49] {
             let person = people[index]
-            #expect(try elements.cursor(at: index).decode(Reversed.self) == Reversed(height: person.height, age: person.age, name: person.name))
+            #expect(
+                try elements.cursor(at: index).decode(Reversed.self)
+                    == Reversed(height: person.height, age: person.age, name: person.name)
+            )
             do {
                 _ = try elements.cursor(at: index).decode(Renamed.self)
                 Issue.record("expected keyNotFound")
@@ -195,7 +199,14 @@ struct ImageKeyCacheTests {
         bytes = good
         bytes[at + 1] = 0xFF  // a length far past the image's end
         elements = try ImageCorruptionTests.load(bytes, as: [Person].self).elements
-        #expect(throws: ImageError.outOfBounds(what: "string", offset: UInt64(at + 2), byteCount: 255, imageLength: bytes.count)) {
+        #expect(
+            throws: ImageError.outOfBounds(
+                what: "string",
+                offset: UInt64(at + 2),
+                byteCount: 255,
+                imageLength: bytes.count
+            )
+        ) {
             try elements[0]
         }
     }

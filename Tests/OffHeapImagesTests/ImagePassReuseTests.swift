@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-@testable import OffHeapImages
 import ShardedHeap
 import ShardedHeapTestSupport
+import Testing
+
+@testable import OffHeapImages
 
 /// A decoding pass's state is parked in its image and reused by the next read; a container or
 /// decoder that escapes `init(from:)` keeps its own state (and the bytes) instead. Field names

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-@testable import OffHeapImages
 import ShardedHeap
 import ShardedHeapTestSupport
+import Testing
+
+@testable import OffHeapImages
 
 /// Values copied off the heap come back equal, whatever their shape.
 @Suite("Off-heap image round trips")

@@ -1,7 +1,8 @@
 import Foundation
-@testable import OffHeapImages
 import ShardedHeap
 import ShardedHeapTestSupport
+
+@testable import OffHeapImages
 
 /// Types the image tests copy, map and corrupt.
 struct Person: Codable, Equatable, Sendable {
@@ -47,7 +48,10 @@ struct Town: Codable, Equatable {
         deputy: nil,
         districts: ["Altstadt": ["Lindenhof", "Rathaus"], "Kreis 4": []],
         codes: [8001: "Zürich", -1: "nowhere"],
-        shapes: [.circle(radius: 2), .rectangle(width: 3, height: 4), .labelled("ring", .circle(radius: 1)), .labelled("none", nil), .empty],
+        shapes: [
+            .circle(radius: 2), .rectangle(width: 3, height: 4), .labelled("ring", .circle(radius: 1)),
+            .labelled("none", nil), .empty,
+        ],
         flags: [true, false, true],
         mixed: [1, nil, 3],
         nested: [[1, 2], [], [3]],

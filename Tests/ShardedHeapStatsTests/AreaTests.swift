@@ -1,7 +1,7 @@
 import ShardedHeap
 import ShardedHeapStats
-import Testing
 import ShardedHeapTestSupport
+import Testing
 
 extension StatsTests {
     @Suite("Area figures and fragmentation")

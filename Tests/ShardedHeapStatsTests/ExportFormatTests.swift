@@ -1,9 +1,9 @@
 import Foundation
 import ShardedHeap
+import ShardedHeapTestSupport
 import Testing
 
 @testable import ShardedHeapStats
-import ShardedHeapTestSupport
 
 extension StatsTests {
     @Suite("Text, JSON and Prometheus output")

@@ -2,8 +2,8 @@ import Metrics
 import MetricsTestKit
 import ShardedHeap
 import ShardedHeapStats
-import Testing
 import ShardedHeapTestSupport
+import Testing
 
 extension StatsTests {
     @Suite("StatsReporter")

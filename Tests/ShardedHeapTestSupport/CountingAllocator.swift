@@ -1,5 +1,5 @@
-import Synchronization
 import ShardedHeap
+import Synchronization
 
 /// An allocator over mimalloc that counts what is outstanding, to check that pools and regions
 /// give every block back.

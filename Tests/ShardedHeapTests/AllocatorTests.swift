@@ -1,8 +1,8 @@
+import ShardedHeapTestSupport
 import Synchronization
 import Testing
 
 @testable import ShardedHeap
-import ShardedHeapTestSupport
 
 /// Counts calls and checks that frees receive exactly the pointers allocate returned.
 final class RecordingAllocator: Allocator, Sendable {

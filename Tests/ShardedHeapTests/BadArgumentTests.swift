@@ -1,7 +1,7 @@
+import ShardedHeapTestSupport
 import Testing
 
 @testable import ShardedHeap
-import ShardedHeapTestSupport
 
 /// Programmer errors trap with a message that names the bad value.
 @Suite("Bad arguments")

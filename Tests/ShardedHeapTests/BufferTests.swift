@@ -1,8 +1,8 @@
 import Foundation
+import ShardedHeapTestSupport
 import Testing
 
 @testable import ShardedHeap
-import ShardedHeapTestSupport
 
 @Suite("OwnedBuffer and UniqueBuffer")
 struct BufferTests {

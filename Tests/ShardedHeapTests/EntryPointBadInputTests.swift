@@ -1,7 +1,7 @@
+import ShardedHeapTestSupport
 import Testing
 
 @testable import ShardedHeap
-import ShardedHeapTestSupport
 
 /// Every public entry point of the core with each bad argument it can get. Programmer errors trap
 /// with a message naming the value (checked in a child process); failures a caller can handle

@@ -1,8 +1,8 @@
 import Glibc
+import ShardedHeapTestSupport
 import Testing
 
 @testable import ShardedHeap
-import ShardedHeapTestSupport
 
 /// After `fork`, the child has no shard threads. These tests fork the test process and check, in
 /// the child, with synchronous code only (Swift concurrency's thread pool does not survive a fork),

@@ -1,8 +1,8 @@
 import Glibc
+import ShardedHeapTestSupport
 import Testing
 
 @testable import ShardedHeap
-import ShardedHeapTestSupport
 
 @Suite("Per-shard memory limits")
 struct MemoryLimitTests {

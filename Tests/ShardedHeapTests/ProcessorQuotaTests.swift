@@ -1,8 +1,8 @@
 import Foundation
+import ShardedHeapTestSupport
 import Testing
 
 @testable import ShardedHeap
-import ShardedHeapTestSupport
 
 /// The cgroup CPU quota parser, fed sample files laid out as the kernel does.
 @Suite("Processor count under cgroup CPU quotas")
@@ -13,7 +13,10 @@ struct ProcessorQuotaTests {
         let root = NSTemporaryDirectory() + "cgroup-sample-\(UUID().uuidString)"
         for (path, content) in files {
             let url = URL(fileURLWithPath: root + path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(),
+                withIntermediateDirectories: true
+            )
             try content.write(to: url, atomically: true, encoding: .utf8)
         }
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)

@@ -1,8 +1,8 @@
 import Foundation
+import ShardedHeapTestSupport
 import Testing
 
 @testable import ShardedHeap
-import ShardedHeapTestSupport
 
 struct ScopeFailure: Error, Equatable {
     let code: Int

@@ -1,8 +1,8 @@
 import Foundation
+import ShardedHeapTestSupport
 import Testing
 
 @testable import ShardedHeap
-import ShardedHeapTestSupport
 
 @Suite("Shard threads: start, idle, collect, shutdown")
 struct ShardLifecycleTests {

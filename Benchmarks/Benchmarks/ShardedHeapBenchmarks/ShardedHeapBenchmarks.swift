@@ -18,8 +18,8 @@ let opsPerSample = 10_000
 
 var checkedMallocs: [BenchmarkMetric: BenchmarkThresholds] {
     [
-    // Exact: any change in the number of system mallocs per sample is a regression (or, when it
-    // drops, an improvement to record with `thresholds update`).
+        // Exact: any change in the number of system mallocs per sample is a regression (or, when it
+        // drops, an improvement to record with `thresholds update`).
         .mallocCountTotal: .init(absolute: [.p90: 0]),
         // Reported, never checked: noise here is larger than any threshold worth having.
         .wallClock: .init(relative: [:], absolute: [:]),

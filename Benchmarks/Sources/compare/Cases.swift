@@ -85,7 +85,8 @@ func allCases() -> [Case] {
     }
     cases += generalAllocators("request")
     cases += [
-        Case("request", "bump"), Case("request", "bump-checked"), Case("request", "Region"), Case("request", "Region-cursor"),
+        Case("request", "bump"), Case("request", "bump-checked"), Case("request", "Region"),
+        Case("request", "Region-cursor"),
         Case("request", "Region-long"),
     ]
     return cases
@@ -117,8 +118,10 @@ func runChild(_ c: Case, ops: OpCounts) async -> Double {
             case ("churn", "UniqueBuffer"): return uniqueChurn(allocator, streams, ops: ops.churn)
             case ("owned-churn", "OwnedBuffer"): return ownedChurn(allocator, streams, ops: ops.objects)
             case ("request", "Region"): return regionRequests(streams, objects: ops.requests, perRequest: requestSize)
-            case ("request", "Region-cursor"): return cursorRegionRequests(streams, objects: ops.requests, perRequest: requestSize)
-            case ("request", "Region-long"): return longRegionRequests(streams, objects: ops.requests, perRequest: requestSize)
+            case ("request", "Region-cursor"):
+                return cursorRegionRequests(streams, objects: ops.requests, perRequest: requestSize)
+            case ("request", "Region-long"):
+                return longRegionRequests(streams, objects: ops.requests, perRequest: requestSize)
             case (_, "UniqueBuffer"): return uniquePairs(allocator, size: pairSize(scenario), ops: ops.pairs)
             default: return await general(scenario, ShardRaw(allocator: allocator), ThreadSpawner(), streams, ops)
             }
@@ -134,7 +137,8 @@ func runChild(_ c: Case, ops: OpCounts) async -> Double {
         if name == "swift+package" { await touchPackage() }
         return nodeChurn(streams, ops: ops.objects)
     case ("request", "bump"): return bumpRequests(streams, objects: ops.requests, perRequest: requestSize)
-    case ("request", "bump-checked"): return checkedBumpRequests(streams, objects: ops.requests, perRequest: requestSize)
+    case ("request", "bump-checked"):
+        return checkedBumpRequests(streams, objects: ops.requests, perRequest: requestSize)
     case (_, "mimalloc"): return await general(scenario, RawMimalloc(), ThreadSpawner(), streams, ops)
     default: return await general(scenario, ProcessMalloc(), ThreadSpawner(), streams, ops)
     }
@@ -144,7 +148,11 @@ func pairSize(_ scenario: String) -> Int { Int(scenario.dropFirst("pairs-".count
 
 /// The scenarios every raw allocator runs.
 func general<A: RawAllocator, S: Spawner>(
-    _ scenario: String, _ allocator: A, _ spawner: S, _ streams: RandomStreams, _ ops: OpCounts
+    _ scenario: String,
+    _ allocator: A,
+    _ spawner: S,
+    _ streams: RandomStreams,
+    _ ops: OpCounts
 ) async -> Double {
     switch scenario {
     case "churn": return churn(allocator, streams, ops: ops.churn)
@@ -155,7 +163,12 @@ func general<A: RawAllocator, S: Spawner>(
         return await larson(allocator, spawner, streams, workers: larsonWorkers, opsPerWorker: ops.larsonPerWorker)
     case "cache-scratch":
         return await cacheScratch(
-            allocator, spawner, workers: scratchWorkers, iterations: ops.scratchPerWorker, writes: scratchWrites)
+            allocator,
+            spawner,
+            workers: scratchWorkers,
+            iterations: ops.scratchPerWorker,
+            writes: scratchWrites
+        )
     default:
         if scenario.hasPrefix("pairs-") { return pairs(allocator, size: pairSize(scenario), ops: ops.pairs) }
         fatalError("compare: unknown scenario \(scenario)")

@@ -51,8 +51,10 @@ struct Compare {
         var cases = allCases()
         if let filter { cases = cases.filter { $0.id.contains(filter) } }
         for preload in [Preload.jemalloc, .tcmalloc, .mimalloc] where !preload.isInstalled {
-            print("note: \(preload.rawValue) is not installed; its rows are skipped"
-                  + " (apt-get install -y libjemalloc2 libtcmalloc-minimal4 libmimalloc-dev)")
+            print(
+                "note: \(preload.rawValue) is not installed; its rows are skipped"
+                    + " (apt-get install -y libjemalloc2 libtcmalloc-minimal4 libmimalloc-dev)"
+            )
         }
         cases = cases.filter { $0.preload?.isInstalled ?? true }
 
@@ -66,8 +68,13 @@ struct Compare {
         let started = Date()
         let results = runner.run()
         let report = Report(
-            results: results, reps: reps, scale: scale, command: command, machine: Machine.current(),
-            seconds: Date().timeIntervalSince(started))
+            results: results,
+            reps: reps,
+            scale: scale,
+            command: command,
+            machine: Machine.current(),
+            seconds: Date().timeIntervalSince(started)
+        )
         print(report.textTable())
         print(report.goalsText())
         if !noWrite {

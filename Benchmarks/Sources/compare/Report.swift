@@ -18,9 +18,13 @@ struct Machine: Codable {
             packages[package] = version.isEmpty ? "not installed" : version
         }
         return Machine(
-            processors: ProcessInfo.processInfo.activeProcessorCount, model: MachineProbe.cpuModel,
-            kernel: MachineProbe.kernelRelease, swift: MachineProbe.firstLine(of: ["swift", "--version"]),
-            glibc: String(cString: cab_glibc_version()), packages: packages)
+            processors: ProcessInfo.processInfo.activeProcessorCount,
+            model: MachineProbe.cpuModel,
+            kernel: MachineProbe.kernelRelease,
+            swift: MachineProbe.firstLine(of: ["swift", "--version"]),
+            glibc: String(cString: cab_glibc_version()),
+            packages: packages
+        )
     }
 
     var summary: String {
@@ -46,32 +50,97 @@ struct Goal {
     let limit: Double
 
     static let all: [Goal] = [
-        Goal(name: "Shard allocator churn within 1.2x of raw mimalloc",
-             numerator: "churn/shard", denominator: "churn/mimalloc", atMost: true, limit: 1.2),
-        Goal(name: "UniqueBuffer churn within 1.2x of raw mimalloc",
-             numerator: "churn/UniqueBuffer", denominator: "churn/mimalloc", atMost: true, limit: 1.2),
-        Goal(name: "OwnedBuffer within 1.2x of a Swift class + raw mimalloc pair",
-             numerator: "owned-churn/OwnedBuffer", denominator: "owned-churn/class+mimalloc", atMost: true, limit: 1.2),
-        Goal(name: "Region allocation within 2x of a bare pointer bump",
-             numerator: "request/Region", denominator: "request/bump", atMost: true, limit: 2),
-        Goal(name: "RegionCursor allocation within 2x of a bare pointer bump",
-             numerator: "request/Region-cursor", denominator: "request/bump", atMost: true, limit: 2),
-        Goal(name: "Region allocation within 2x of a bounds-checked bump",
-             numerator: "request/Region", denominator: "request/bump-checked", atMost: true, limit: 2),
-        Goal(name: "RegionCursor allocation within 2x of a bounds-checked bump",
-             numerator: "request/Region-cursor", denominator: "request/bump-checked", atMost: true, limit: 2),
-        Goal(name: "Region at least 3x faster than tcmalloc (tcmalloc / Region)",
-             numerator: "request/tcmalloc", denominator: "request/Region", atMost: false, limit: 3),
-        Goal(name: "Region at least 3x faster than mimalloc churn (churn/mimalloc / Region)",
-             numerator: "churn/mimalloc", denominator: "request/Region", atMost: false, limit: 3),
-        Goal(name: "Producer/consumer within 1.1x of raw mimalloc",
-             numerator: "producer-consumer/shard", denominator: "producer-consumer/mimalloc", atMost: true, limit: 1.1),
-        Goal(name: "Producer/consumer at least 3x faster than glibc (glibc / shard)",
-             numerator: "producer-consumer/glibc", denominator: "producer-consumer/shard", atMost: false, limit: 3),
-        Goal(name: "Package loaded: Swift allocate(byteCount:alignment:) within 5%",
-             numerator: "swift-allocate/swift+package", denominator: "swift-allocate/swift", atMost: true, limit: 1.05),
-        Goal(name: "Package loaded: Swift class allocation within 5%",
-             numerator: "swift-class/swift+package", denominator: "swift-class/swift", atMost: true, limit: 1.05),
+        Goal(
+            name: "Shard allocator churn within 1.2x of raw mimalloc",
+            numerator: "churn/shard",
+            denominator: "churn/mimalloc",
+            atMost: true,
+            limit: 1.2
+        ),
+        Goal(
+            name: "UniqueBuffer churn within 1.2x of raw mimalloc",
+            numerator: "churn/UniqueBuffer",
+            denominator: "churn/mimalloc",
+            atMost: true,
+            limit: 1.2
+        ),
+        Goal(
+            name: "OwnedBuffer within 1.2x of a Swift class + raw mimalloc pair",
+            numerator: "owned-churn/OwnedBuffer",
+            denominator: "owned-churn/class+mimalloc",
+            atMost: true,
+            limit: 1.2
+        ),
+        Goal(
+            name: "Region allocation within 2x of a bare pointer bump",
+            numerator: "request/Region",
+            denominator: "request/bump",
+            atMost: true,
+            limit: 2
+        ),
+        Goal(
+            name: "RegionCursor allocation within 2x of a bare pointer bump",
+            numerator: "request/Region-cursor",
+            denominator: "request/bump",
+            atMost: true,
+            limit: 2
+        ),
+        Goal(
+            name: "Region allocation within 2x of a bounds-checked bump",
+            numerator: "request/Region",
+            denominator: "request/bump-checked",
+            atMost: true,
+            limit: 2
+        ),
+        Goal(
+            name: "RegionCursor allocation within 2x of a bounds-checked bump",
+            numerator: "request/Region-cursor",
+            denominator: "request/bump-checked",
+            atMost: true,
+            limit: 2
+        ),
+        Goal(
+            name: "Region at least 3x faster than tcmalloc (tcmalloc / Region)",
+            numerator: "request/tcmalloc",
+            denominator: "request/Region",
+            atMost: false,
+            limit: 3
+        ),
+        Goal(
+            name: "Region at least 3x faster than mimalloc churn (churn/mimalloc / Region)",
+            numerator: "churn/mimalloc",
+            denominator: "request/Region",
+            atMost: false,
+            limit: 3
+        ),
+        Goal(
+            name: "Producer/consumer within 1.1x of raw mimalloc",
+            numerator: "producer-consumer/shard",
+            denominator: "producer-consumer/mimalloc",
+            atMost: true,
+            limit: 1.1
+        ),
+        Goal(
+            name: "Producer/consumer at least 3x faster than glibc (glibc / shard)",
+            numerator: "producer-consumer/glibc",
+            denominator: "producer-consumer/shard",
+            atMost: false,
+            limit: 3
+        ),
+        Goal(
+            name: "Package loaded: Swift allocate(byteCount:alignment:) within 5%",
+            numerator: "swift-allocate/swift+package",
+            denominator: "swift-allocate/swift",
+            atMost: true,
+            limit: 1.05
+        ),
+        Goal(
+            name: "Package loaded: Swift class allocation within 5%",
+            numerator: "swift-class/swift+package",
+            denominator: "swift-class/swift",
+            atMost: true,
+            limit: 1.05
+        ),
     ]
 }
 
@@ -118,11 +187,16 @@ struct Report {
         results.map { row in
             let base = results.first { $0.c.scenario == row.c.scenario && $0.c.isBaseline }
             return RowSummary(
-                scenario: row.c.scenario, allocator: row.c.allocator, isBaseline: row.c.isBaseline,
-                preload: row.c.preload?.rawValue, mallocFrom: row.mallocFrom,
-                nsPerOpMedian: median(row.nanoseconds), nsPerOpRuns: row.nanoseconds,
+                scenario: row.c.scenario,
+                allocator: row.c.allocator,
+                isBaseline: row.c.isBaseline,
+                preload: row.c.preload?.rawValue,
+                mallocFrom: row.mallocFrom,
+                nsPerOpMedian: median(row.nanoseconds),
+                nsPerOpRuns: row.nanoseconds,
                 ratioToBaseline: base.flatMap { ratios(row.c.id, $0.c.id) }.map(median),
-                peakRSSKiBMedian: Int(median(row.peakRSSKiB.map(Double.init))))
+                peakRSSKiBMedian: Int(median(row.peakRSSKiB.map(Double.init)))
+            )
         }
     }
 
@@ -130,14 +204,26 @@ struct Report {
         Goal.all.map { goal in
             guard let values = ratios(goal.numerator, goal.denominator) else {
                 return GoalSummary(
-                    goal: goal.name, ratio: nil, ratioMin: nil, ratioMax: nil, limit: goal.limit, atMost: goal.atMost,
-                    status: "not measured")
+                    goal: goal.name,
+                    ratio: nil,
+                    ratioMin: nil,
+                    ratioMax: nil,
+                    limit: goal.limit,
+                    atMost: goal.atMost,
+                    status: "not measured"
+                )
             }
             let ratio = median(values)
             let met = goal.atMost ? ratio <= goal.limit : ratio >= goal.limit
             return GoalSummary(
-                goal: goal.name, ratio: ratio, ratioMin: values.min(), ratioMax: values.max(), limit: goal.limit,
-                atMost: goal.atMost, status: met ? "met" : "missed")
+                goal: goal.name,
+                ratio: ratio,
+                ratioMin: values.min(),
+                ratioMax: values.max(),
+                limit: goal.limit,
+                atMost: goal.atMost,
+                status: met ? "met" : "missed"
+            )
         }
     }
 
@@ -153,17 +239,21 @@ struct Report {
             lines.append(
                 "| \(row.scenario) | \(row.allocator) | \(Report.format(row.nsPerOpMedian)) | "
                     + "\(Report.format(row.nsPerOpRuns.min()!))–\(Report.format(row.nsPerOpRuns.max()!)) | \(ratio) | "
-                    + "\(Report.format(Double(row.peakRSSKiBMedian) / 1024)) MiB |")
+                    + "\(Report.format(Double(row.peakRSSKiBMedian) / 1024)) MiB |"
+            )
         }
         return lines.joined(separator: "\n")
     }
 
     func goalsMarkdown() -> String {
-        var lines = ["| goal | measured ratio (median; spread over runs) | limit | status |", "| --- | ---: | ---: | --- |"]
+        var lines = [
+            "| goal | measured ratio (median; spread over runs) | limit | status |", "| --- | ---: | ---: | --- |",
+        ]
         for goal in goals {
-            let measured = goal.ratio.map {
-                "\(Report.format($0, 2)) (\(Report.format(goal.ratioMin!, 2))–\(Report.format(goal.ratioMax!, 2)))"
-            } ?? "–"
+            let measured =
+                goal.ratio.map {
+                    "\(Report.format($0, 2)) (\(Report.format(goal.ratioMin!, 2))–\(Report.format(goal.ratioMax!, 2)))"
+                } ?? "–"
             lines.append("| \(goal.goal) | \(measured) | \(goal.atMost ? "≤" : "≥") \(goal.limit) | \(goal.status) |")
         }
         return lines.joined(separator: "\n")
@@ -183,8 +273,11 @@ struct Report {
             let ratio = row.isBaseline ? "base" : row.ratioToBaseline.map { Report.format($0, 2) + "x" } ?? "-"
             let spread = "\(Report.format(row.nsPerOpRuns.min()!))-\(Report.format(row.nsPerOpRuns.max()!))"
             lines.append(
-                line([row.scenario, row.allocator, Report.format(row.nsPerOpMedian), spread, ratio,
-                      Report.format(Double(row.peakRSSKiBMedian) / 1024) + " MiB"]))
+                line([
+                    row.scenario, row.allocator, Report.format(row.nsPerOpMedian), spread, ratio,
+                    Report.format(Double(row.peakRSSKiBMedian) / 1024) + " MiB",
+                ])
+            )
         }
         return lines.joined(separator: "\n")
     }
@@ -192,7 +285,8 @@ struct Report {
     func goalsText() -> String {
         goals.map { goal in
             let measured = goal.ratio.map { Report.format($0, 2) } ?? "-"
-            return "\(goal.status.uppercased()): \(goal.goal): \(measured) (limit \(goal.atMost ? "<=" : ">=") \(goal.limit))"
+            return
+                "\(goal.status.uppercased()): \(goal.goal): \(measured) (limit \(goal.atMost ? "<=" : ">=") \(goal.limit))"
         }.joined(separator: "\n")
     }
 
@@ -235,8 +329,16 @@ struct Report {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.keyEncodingStrategy = .convertToSnakeCase
         return try encoder.encode(
-            Document(command: command, repetitions: reps, scale: scale, seconds: seconds, machine: machine,
-                     rows: rows, goals: goals))
+            Document(
+                command: command,
+                repetitions: reps,
+                scale: scale,
+                seconds: seconds,
+                machine: machine,
+                rows: rows,
+                goals: goals
+            )
+        )
     }
 
     /// Horizontal bars of each row's ratio to its scenario's base, on a log scale centred on 1x.
@@ -245,7 +347,8 @@ struct Report {
         let labelWidth = 250.0
         let left = labelWidth + 20
         let right = width - 150
-        let low = -2.0, high = 3.0  // log2 range: 0.25x ... 8x
+        let low = -2.0
+        let high = 3.0  // log2 range: 0.25x ... 8x
         func x(_ ratio: Double) -> Double {
             let clamped = min(max(log2(ratio), low), high)
             return left + (clamped - low) / (high - low) * (right - left)
@@ -256,7 +359,8 @@ struct Report {
         func color(_ row: RowSummary) -> String {
             if row.isBaseline { return "#7f7f7f" }
             switch row.allocator {
-            case "shard", "UniqueBuffer", "OwnedBuffer", "Region", "Region-cursor", "Region-long", "swift+package": return "#1f77b4"
+            case "shard", "UniqueBuffer", "OwnedBuffer", "Region", "Region-cursor", "Region-long", "swift+package":
+                return "#1f77b4"
             case "bump", "bump-checked": return "#2ca02c"
             case "glibc", "swift": return "#d62728"
             case "jemalloc": return "#ff7f0e"
@@ -275,18 +379,24 @@ struct Report {
                 y += 18
             }
             let ratio = row.isBaseline ? 1.0 : row.ratioToBaseline ?? 1.0
-            let x0 = x(1), x1 = x(ratio)
+            let x0 = x(1)
+            let x1 = x(ratio)
             body.append("<text x=\"\(labelWidth)\" y=\"\(y + 12)\" text-anchor=\"end\">\(escape(row.allocator))</text>")
             body.append(
-                "<rect x=\"\(min(x0, x1))\" y=\"\(y + 2)\" width=\"\(max(abs(x1 - x0), 2))\" height=\"13\" fill=\"\(color(row))\"/>")
-            let label = "\(Report.format(row.nsPerOpMedian)) ns" + (row.isBaseline ? " (base)" : " (\(Report.format(ratio, 2))x)")
+                "<rect x=\"\(min(x0, x1))\" y=\"\(y + 2)\" width=\"\(max(abs(x1 - x0), 2))\" height=\"13\" fill=\"\(color(row))\"/>"
+            )
+            let label =
+                "\(Report.format(row.nsPerOpMedian)) ns"
+                + (row.isBaseline ? " (base)" : " (\(Report.format(ratio, 2))x)")
             body.append("<text x=\"\(max(x0, x1) + 6)\" y=\"\(y + 12)\">\(label)</text>")
             y += 18
         }
         var axis: [String] = []
         for tick in [0.25, 0.5, 1, 2, 4, 8] {
             let tx = x(tick)
-            axis.append("<line x1=\"\(tx)\" y1=\"60\" x2=\"\(tx)\" y2=\"\(y)\" stroke=\"\(tick == 1 ? "#000" : "#ddd")\"/>")
+            axis.append(
+                "<line x1=\"\(tx)\" y1=\"60\" x2=\"\(tx)\" y2=\"\(y)\" stroke=\"\(tick == 1 ? "#000" : "#ddd")\"/>"
+            )
             axis.append("<text x=\"\(tx)\" y=\"55\" text-anchor=\"middle\">\(tick)x</text>")
         }
         let height = y + 30
@@ -306,7 +416,11 @@ struct Report {
     func write(to directory: URL) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try json().write(to: directory.appendingPathComponent("results.json"))
-        try (markdown() + "\n").write(to: directory.appendingPathComponent("results.md"), atomically: true, encoding: .utf8)
+        try (markdown() + "\n").write(
+            to: directory.appendingPathComponent("results.md"),
+            atomically: true,
+            encoding: .utf8
+        )
         try svg().write(to: directory.appendingPathComponent("results.svg"), atomically: true, encoding: .utf8)
     }
 }

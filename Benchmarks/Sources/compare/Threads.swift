@@ -33,11 +33,16 @@ struct ThreadSpawner: Spawner {
         for index in 0..<count {
             var thread = pthread_t()
             let work = Unmanaged.passRetained(Work(body, index)).toOpaque()
-            let status = pthread_create(&thread, nil, { argument in
-                let work = Unmanaged<Work>.fromOpaque(argument!).takeRetainedValue()
-                work.body(work.index)
-                return nil
-            }, work)
+            let status = pthread_create(
+                &thread,
+                nil,
+                { argument in
+                    let work = Unmanaged<Work>.fromOpaque(argument!).takeRetainedValue()
+                    work.body(work.index)
+                    return nil
+                },
+                work
+            )
             precondition(status == 0, "pthread_create failed: \(status)")
             threads.append(thread)
         }
@@ -73,7 +78,10 @@ final class Ring: Sendable {
 /// Producer/consumer (xmalloc-test style): worker 0 allocates objects in batches of 256 and
 /// hands each batch over a 16-batch ring; worker 1 frees them. ns per object (wall time).
 func producerConsumer<A: RawAllocator, S: Spawner>(
-    _ allocator: A, _ spawner: S, _ streams: RandomStreams, objects: Int
+    _ allocator: A,
+    _ spawner: S,
+    _ streams: RandomStreams,
+    objects: Int
 ) async -> Double {
     let batch = 256
     let ringSize = 16
@@ -109,7 +117,11 @@ func producerConsumer<A: RawAllocator, S: Spawner>(
 /// 4,096 operations it swaps its array with a mailbox, so it goes on to free objects that other
 /// workers allocated. ns per operation (wall time / all workers' operations).
 func larson<A: RawAllocator, S: Spawner>(
-    _ allocator: A, _ spawner: S, _ streams: RandomStreams, workers: Int, opsPerWorker: Int
+    _ allocator: A,
+    _ spawner: S,
+    _ streams: RandomStreams,
+    workers: Int,
+    opsPerWorker: Int
 ) async -> Double {
     let live = RandomStreams.liveObjects
     let round = 4096
@@ -166,7 +178,11 @@ func larson<A: RawAllocator, S: Spawner>(
 /// it. An allocator that hands neighbouring bytes to different threads makes the writes fight
 /// over a cache line. ns per allocate+write+free (wall time / all workers' iterations).
 func cacheScratch<A: RawAllocator, S: Spawner>(
-    _ allocator: A, _ spawner: S, workers: Int, iterations: Int, writes: Int
+    _ allocator: A,
+    _ spawner: S,
+    workers: Int,
+    iterations: Int,
+    writes: Int
 ) async -> Double {
     let initial = Shared(pointer: UnsafeMutablePointer<UnsafeMutableRawPointer>.allocate(capacity: workers))
     defer { initial.pointer.deallocate() }

@@ -39,14 +39,27 @@ struct Options {
         }
         while let argument = rest.popFirst() {
             switch argument {
-            case "--count": guard let value = number(argument) else { return nil }; options.count = value
-            case "--reps": guard let value = number(argument) else { return nil }; options.reps = value
-            case "--lookups": guard let value = number(argument) else { return nil }; options.lookups = value
-            case "--lookup-passes": guard let value = number(argument) else { return nil }; options.lookupPasses = value
-            case "--lookups-only": options.lookupsOnly = true; options.noWrite = true
+            case "--count":
+                guard let value = number(argument) else { return nil }
+                options.count = value
+            case "--reps":
+                guard let value = number(argument) else { return nil }
+                options.reps = value
+            case "--lookups":
+                guard let value = number(argument) else { return nil }
+                options.lookups = value
+            case "--lookup-passes":
+                guard let value = number(argument) else { return nil }
+                options.lookupPasses = value
+            case "--lookups-only":
+                options.lookupsOnly = true
+                options.noWrite = true
             case "--no-write": options.noWrite = true
             case "--output":
-                guard let value = rest.popFirst() else { print(usage); return nil }
+                guard let value = rest.popFirst() else {
+                    print(usage)
+                    return nil
+                }
                 options.output = value
             default:
                 print(usage)

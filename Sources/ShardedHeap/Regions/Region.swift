@@ -175,7 +175,9 @@ public final class Region: Allocator {
         let start = (cursor &+ mask) & ~mask
         // A negative size is huge as a UInt and misses; so does a bad alignment. `_fastPath`
         // keeps the caller's refill call cold, so its state stays in registers around the loop.
-        if _fastPath(mask < 65_536 && UInt(bitPattern: alignment) & mask == 0 && start <= limit && size <= limit &- start) {
+        if _fastPath(
+            mask < 65_536 && UInt(bitPattern: alignment) & mask == 0 && start <= limit && size <= limit &- start
+        ) {
             return (start, start &+ size)
         }
         return nil

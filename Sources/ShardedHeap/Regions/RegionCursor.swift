@@ -54,7 +54,10 @@ public struct RegionCursor: ~Copyable {
     ///   name the bad value.
     /// - Complexity: O(1), as `Region.allocate`.
     @inlinable
-    public mutating func allocate(byteCount: Int, alignment: Int = 16) throws(AllocationError) -> UnsafeMutableRawPointer {
+    public mutating func allocate(
+        byteCount: Int,
+        alignment: Int = 16
+    ) throws(AllocationError) -> UnsafeMutableRawPointer {
         if let block = Region.bump(from: next, to: limit, byteCount: byteCount, alignment: alignment) {
             next = block.end
             // Safe: `start` lies inside a run of pages the region holds, so it is not zero.
@@ -70,7 +73,8 @@ public struct RegionCursor: ~Copyable {
     ///
     /// - Precondition: `count >= 0` and the byte count does not overflow.
     @inlinable
-    public mutating func allocate<T>(of type: T.Type, count: Int = 1) throws(AllocationError) -> UnsafeMutablePointer<T> {
+    public mutating func allocate<T>(of type: T.Type, count: Int = 1) throws(AllocationError) -> UnsafeMutablePointer<T>
+    {
         let (bytes, overflow) = MemoryLayout<T>.stride.multipliedReportingOverflow(by: count)
         require(
             !overflow && count >= 0,

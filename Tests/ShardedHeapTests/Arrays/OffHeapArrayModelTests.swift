@@ -1,7 +1,7 @@
+import ShardedHeapTestSupport
 import Testing
 
 @testable import ShardedHeap
-import ShardedHeapTestSupport
 
 /// The allocators the model test runs against.
 enum ModelAllocator: String, CaseIterable, Sendable, CustomTestStringConvertible {

@@ -1,8 +1,8 @@
 import Foundation
+import ShardedHeapTestSupport
 import Testing
 
 @testable import ShardedHeap
-import ShardedHeapTestSupport
 
 @Suite("PagePool")
 struct PagePoolTests {

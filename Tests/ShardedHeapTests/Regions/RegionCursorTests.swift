@@ -1,7 +1,7 @@
+import ShardedHeapTestSupport
 import Testing
 
 @testable import ShardedHeap
-import ShardedHeapTestSupport
 
 @Suite("RegionCursor")
 struct RegionCursorTests {
@@ -9,7 +9,7 @@ struct RegionCursorTests {
     private static func requests(count: Int, seed: UInt64) -> [(byteCount: Int, alignment: Int)] {
         var state = seed
         func next() -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return Int(truncatingIfNeeded: state >> 33)
         }
         return (0..<count).map { _ in
@@ -62,7 +62,11 @@ struct RegionCursorTests {
                 var blocks: [(UnsafeMutableRawPointer, Int)] = []
                 for (index, request) in requests.enumerated() {
                     let block = try cursor.allocate(byteCount: request.byteCount, alignment: request.alignment)
-                    block.initializeMemory(as: UInt8.self, repeating: UInt8(truncatingIfNeeded: index), count: request.byteCount)
+                    block.initializeMemory(
+                        as: UInt8.self,
+                        repeating: UInt8(truncatingIfNeeded: index),
+                        count: request.byteCount
+                    )
                     blocks.append((block, request.byteCount))
                 }
                 return blocks

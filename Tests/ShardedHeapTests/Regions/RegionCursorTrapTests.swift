@@ -1,7 +1,7 @@
+import ShardedHeapTestSupport
 import Testing
 
 @testable import ShardedHeap
-import ShardedHeapTestSupport
 
 /// While a region is lent to a cursor, the region itself refuses work, with a message that says
 /// why; a cursor checks its arguments like the region does.

@@ -1,7 +1,7 @@
+import ShardedHeapTestSupport
 import Testing
 
 @testable import ShardedHeap
-import ShardedHeapTestSupport
 
 /// Misuse of regions and pools traps with a message that says what went wrong.
 @Suite("Region traps")

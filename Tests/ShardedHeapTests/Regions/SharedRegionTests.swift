@@ -1,7 +1,7 @@
+import ShardedHeapTestSupport
 import Testing
 
 @testable import ShardedHeap
-import ShardedHeapTestSupport
 
 /// One block claimed by a child task: where, how long, and the seed of its pattern.
 private struct Claim: Sendable {
