@@ -42,8 +42,6 @@ struct FuzzAllocator: Allocator, Sendable {
     }
 
     func deallocate(_ pointer: UnsafeMutableRawPointer) { pointer.deallocate() }
-
-    var freesIndividually: Bool { true }
 }
 
 /// The seed values: small, empty, nested and non-ASCII.

@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <unistd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 cmi_table_t cmi_table;
@@ -144,4 +145,57 @@ static void cmi_libc_load_once(void) {
 int cmi_libc_load(void) {
     pthread_once(&cmi_libc_once, cmi_libc_load_once);
     return cmi_libc_status;
+}
+
+// MARK: Per-thread block cache
+
+#define CMI_CACHED_BLOCK_LIMIT 8
+
+typedef struct cmi_cached_block_s {
+    struct cmi_cached_block_s *next;
+} cmi_cached_block_t;
+
+static __thread cmi_cached_block_t *cmi_cached_blocks = NULL;
+static __thread int cmi_cached_block_count = 0;
+static pthread_key_t cmi_cached_block_key;
+static pthread_once_t cmi_cached_block_once = PTHREAD_ONCE_INIT;
+
+static void cmi_cached_blocks_free(void *unused) {
+    (void)unused;
+    while (cmi_cached_blocks != NULL) {
+        cmi_cached_block_t *next = cmi_cached_blocks->next;
+        free(cmi_cached_blocks);
+        cmi_cached_blocks = next;
+    }
+    cmi_cached_block_count = 0;
+}
+
+static void cmi_cached_block_key_create(void) {
+    pthread_key_create(&cmi_cached_block_key, cmi_cached_blocks_free);
+}
+
+void *cmi_cached_block_take(void) {
+    cmi_cached_block_t *block = cmi_cached_blocks;
+    if (block != NULL) {
+        cmi_cached_blocks = block->next;
+        cmi_cached_block_count -= 1;
+        return block;
+    }
+    return malloc(CMI_CACHED_BLOCK_SIZE);
+}
+
+void cmi_cached_block_put(void *pointer) {
+    if (cmi_cached_block_count >= CMI_CACHED_BLOCK_LIMIT) {
+        free(pointer);
+        return;
+    }
+    if (cmi_cached_blocks == NULL) {
+        // The key's value only has to be non-NULL for the destructor to run at thread exit.
+        pthread_once(&cmi_cached_block_once, cmi_cached_block_key_create);
+        pthread_setspecific(cmi_cached_block_key, (void *)1);
+    }
+    cmi_cached_block_t *block = pointer;
+    block->next = cmi_cached_blocks;
+    cmi_cached_blocks = block;
+    cmi_cached_block_count += 1;
 }

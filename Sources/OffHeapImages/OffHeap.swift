@@ -28,12 +28,12 @@ public enum OffHeap {
     /// - Parameters:
     ///   - value: The value to copy; it is not changed.
     ///   - allocator: Where the image's memory comes from; the image frees it through the same
-    ///     allocator. The calling thread's default mimalloc heap by default.
+    ///     allocator (regions, which free only all at once, are not allocators and do not compile
+    ///     here). The calling thread's default mimalloc heap by default.
     /// - Returns: The image, which owns its memory.
     /// - Throws: ``ImageError/tooDeep(limit:)`` for values nested deeper than ``maximumDepth``,
     ///   ``ImageError/allocationFailed(_:)`` when the memory cannot be had, `EncodingError` or any
     ///   other error the value's `encode(to:)` throws, unchanged.
-    /// - Precondition: `allocator.freesIndividually` (an image cannot live in a region).
     /// - Complexity: O(size of the value); the image grows by doubling, so each byte is copied
     ///   O(1) times on average. While copying, the offsets of the current arrays' elements are
     ///   held on the Swift heap (8 bytes per element).
@@ -43,10 +43,6 @@ public enum OffHeap {
         _ value: V,
         allocator: A = MimallocAllocator()
     ) throws -> OffHeapImage<V> {
-        require(
-            allocator.freesIndividually,
-            "OffHeap.copy: \(A.self) does not free blocks individually, so an image cannot own memory from it"
-        )
         let writer = try ImageWriter(allocator: allocator, initialCapacity: 64 * 1024, maximumDepth: maximumDepth)
         let root = try writer.encodeValue(value, depth: 0, key: nil)
         let storage = try writer.finishImage(root: root, fingerprint: ImageFingerprint.of(V.self))

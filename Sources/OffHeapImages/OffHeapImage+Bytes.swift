@@ -10,7 +10,6 @@ extension OffHeapImage {
     ///   - allocator: Where the copy lives; the calling thread's default mimalloc heap by default.
     /// - Throws: The header errors listed at ``MappedImage/init(contentsOf:)``, or
     ///   ``ImageError/allocationFailed(_:)``.
-    /// - Precondition: `allocator.freesIndividually`.
     /// - Complexity: O(`bytes.byteCount`) for the copy.
     ///
     /// Any thread may call this.
@@ -18,10 +17,6 @@ extension OffHeapImage {
         copying bytes: RawSpan,
         allocator: A = MimallocAllocator()
     ) throws(ImageError) {
-        require(
-            allocator.freesIndividually,
-            "OffHeapImage: \(A.self) does not free blocks individually, so an image cannot own memory from it"
-        )
         let pointer: UnsafeMutableRawPointer
         do {
             pointer = try allocator.allocate(byteCount: bytes.byteCount, alignment: 16)

@@ -75,12 +75,14 @@ func handle(request number: Int, alloc: ShardAllocator) async -> Result<Outgoing
     // Awaiting lets the task hop threads; the allocator re-checks the thread at every call.
     if number % 8 == 0 { await Task.yield() }
 
-    let response = alloc.makeBuffer(byteCount: bodySize / 2 + 64)
-    var output = response.mutableBytes
-    for offset in 0..<output.byteCount {
-        let byte = body.bytes.unsafeLoad(fromByteOffset: offset % bodySize, as: UInt8.self)
-        output.storeBytes(of: byte ^ 0x5A, toByteOffset: offset, as: UInt8.self)
+    // Build the response uniquely, then share it.
+    var building = alloc.makeUniqueBuffer(capacity: bodySize / 2 + 64)
+    building.append(maximumByteCount: bodySize / 2 + 64) { output in
+        for offset in 0..<(bodySize / 2 + 64) {
+            output.append(body.bytes.unsafeLoad(fromByteOffset: offset % bodySize, as: UInt8.self) ^ 0x5A)
+        }
     }
+    let response = OwnedBuffer(building)
     guard checksum(body.bytes) == expected else { return .failure(DemoFailure(request: number)) }
     let responseChecksum = checksum(response.bytes)
     if number % 4 == 0 {

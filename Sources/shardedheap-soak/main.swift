@@ -150,14 +150,18 @@ func workerRound(
             tally.check(holdsStamp(UnsafeRawBufferPointer(bytes), serial: serial))
             alloc.deallocate(pointer)
         default:
-            let buffer = alloc.makeBuffer(byteCount: size)
-            buffer.withUnsafeMutableBytes { stamp($0, serial: serial) }
-            if generator.next() % 5 == 0 {
-                // Grow, then re-stamp the whole buffer.
-                buffer.resize(to: size * 2 + 1)
-                buffer.withUnsafeMutableBytes { stamp($0, serial: serial) }
+            // Build uniquely, then share: the shared buffer takes over the block.
+            var unique = alloc.makeUniqueBuffer(capacity: size)
+            unique.withUnsafeUninitializedCapacity { bytes, initialized in
+                stamp(UnsafeMutableRawBufferPointer(rebasing: bytes[0..<size]), serial: serial)
+                initialized = size
             }
-            kept.append(Stamped(buffer: buffer, serial: serial))
+            if generator.next() % 5 == 0 {
+                // Grow (the new bytes are zeroed), then re-stamp the whole buffer.
+                unique.resize(to: size * 2 + 1)
+                unique.withUnsafeMutableBytes { stamp($0, serial: serial) }
+            }
+            kept.append(Stamped(buffer: OwnedBuffer(unique), serial: serial))
         }
         tally.bytes.wrappingAdd(size, ordering: .relaxed)
         tally.operations.wrappingAdd(1, ordering: .relaxed)

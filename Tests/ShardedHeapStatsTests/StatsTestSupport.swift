@@ -25,14 +25,15 @@ actor ShardResident {
         self.unownedExecutor = heap.executor(forShard: shard).asUnownedSerialExecutor()
     }
 
-    /// Allocates `count` buffers of `byteCount` bytes on the shard and keeps them.
+    /// Allocates `count` buffers of `byteCount` bytes on the shard, untouched (no byte is
+    /// initialised), and keeps them.
     /// - Returns: Their usable bytes, and whether every one came from the shard's heap.
     func allocate(count: Int, byteCount: Int) -> (usableBytes: Int, allOnShard: Bool) {
         var usable = 0
         var allOnShard = heap.currentShardIndex == shard
         buffers.reserveCapacity(buffers.count + count)
         for _ in 0..<count {
-            let buffer = OwnedBuffer(byteCount: byteCount)
+            let buffer = OwnedBuffer(UniqueBuffer(capacity: byteCount))
             usable += buffer.capacity
             allOnShard = allOnShard && buffer.shardIndex == shard
             buffers.append(buffer)
@@ -44,8 +45,9 @@ actor ShardResident {
     func fillAll() {
         for buffer in buffers {
             guard let buffer else { continue }
-            // Safe: the buffer is alive and only this actor uses it.
-            _ = memset(buffer.unsafeBaseAddress, 0x5A, buffer.count)
+            // Safe: the buffer is alive, its block holds `capacity` bytes, and only this actor
+            // uses it.
+            _ = memset(buffer.unsafeBaseAddress, 0x5A, buffer.capacity)
         }
     }
 

@@ -44,6 +44,4 @@ public final class CountingAllocator: Allocator, Sendable {
         deallocations.wrappingAdd(1, ordering: .relaxed)
         MimallocAllocator().deallocate(pointer)
     }
-
-    public var freesIndividually: Bool { true }
 }

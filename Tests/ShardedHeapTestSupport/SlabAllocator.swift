@@ -55,6 +55,4 @@ public final class SlabAllocator: Allocator, Sendable {
             require(inserted, "SlabAllocator: \(pointer) freed twice")
         }
     }
-
-    public var freesIndividually: Bool { true }
 }

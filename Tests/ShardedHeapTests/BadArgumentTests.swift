@@ -68,9 +68,10 @@ struct BadArgumentTests {
     @Test("Resizing to a negative count traps, naming it")
     func negativeResize() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            OwnedBuffer(byteCount: 8).resize(to: -5)
+            var unique = UniqueBuffer(byteCount: 8)
+            unique.resize(to: -5)
         }
-        #expect(standardError(of: result).contains("OwnedBuffer.resize(to:): byteCount must not be negative (got -5)"))
+        #expect(standardError(of: result).contains("UniqueBuffer.resize(to:): byteCount must not be negative (got -5)"))
     }
 
     @Test("Int.max bytes is reported as out of memory, naming the size")

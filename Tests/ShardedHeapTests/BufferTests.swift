@@ -50,39 +50,127 @@ struct BufferTests {
 
     @Test("Spans read and write the same bytes as the unsafe accessors")
     func spans() {
-        let owned = OwnedBuffer(byteCount: 8)
-        var span = owned.mutableBytes
-        for offset in 0..<8 { span.storeBytes(of: UInt8(offset * 3), toByteOffset: offset, as: UInt8.self) }
+        var unique = UniqueBuffer(byteCount: 8)
+        do {
+            var span = unique.mutableBytes
+            for offset in 0..<8 { span.storeBytes(of: UInt8(offset * 3), toByteOffset: offset, as: UInt8.self) }
+        }
+        #expect(unique.withUnsafeBytes { Array($0) } == [0, 3, 6, 9, 12, 15, 18, 21])
+        let owned = OwnedBuffer(unique)
+        #expect(owned.bytes.unsafeLoad(fromByteOffset: 4, as: UInt8.self) == 12)
         #expect(owned.withUnsafeBytes { Array($0) } == [0, 3, 6, 9, 12, 15, 18, 21])
-        var unique = UniqueBuffer(byteCount: 4)
-        var uniqueSpan = unique.mutableBytes
-        uniqueSpan.storeBytes(of: 0x0403_0201 as UInt32, toByteOffset: 0, as: UInt32.self)
-        #expect(unique.bytes.unsafeLoad(fromByteOffset: 0, as: UInt32.self) == 0x0403_0201)
     }
 
-    @Test("resize keeps contents, on the owner heap, and keeps counts exact")
+    @Test("Made with a capacity, a buffer has no initialised bytes until something writes them")
+    func initialisedPrefix() {
+        var unique = UniqueBuffer(capacity: 100)
+        #expect(unique.count == 0)
+        let holds68 = unique.isEmpty
+        #expect(holds68)
+        #expect(unique.capacity >= 100)
+        #expect(unique.bytes.byteCount == 0)
+        unique.append(repeating: 7, count: 10)
+        let header: [UInt8] = [1, 2, 3]
+        header.withUnsafeBytes { raw in unique.append(RawSpan(_unsafeBytes: raw)) }
+        unique.append(maximumByteCount: 5) { output in
+            for byte in UInt8(20)..<UInt8(25) { output.append(byte) }
+        }
+        #expect(unique.count == 18)
+        #expect(unique.withUnsafeBytes { Array($0) } == Array(repeating: 7, count: 10) + [1, 2, 3, 20, 21, 22, 23, 24])
+        // An initialiser that writes part of its capacity sets the count to what it wrote.
+        let made = UniqueBuffer(capacity: 64) { output in
+            for byte in 0..<UInt8(16) { output.append(byte) }
+        }
+        #expect(made.count == 16)
+        #expect(made.withUnsafeBytes { Array($0) } == Array(0..<16))
+        // The unsafe path declares how many bytes it initialised.
+        var raw = UniqueBuffer(capacity: 32)
+        raw.withUnsafeUninitializedCapacity { buffer, initialized in
+            for index in 0..<12 { buffer[index] = UInt8(index) }
+            initialized = 12
+        }
+        #expect(raw.count == 12)
+        #expect(raw.bytes.byteCount == 12)
+    }
+
+    @Test("Appending past the capacity grows the block and keeps the bytes")
+    func appendGrows() async {
+        let heap = ShardGroup(shardCount: 1)
+        await withShardedAllocation(on: heap) { alloc in
+            var unique = alloc.makeUniqueBuffer(capacity: 16)
+            for round in 0..<100 { unique.append(repeating: UInt8(round), count: 100) }
+            #expect(unique.count == 10_000)
+            #expect(unique.shardIndex == 0)
+            #expect(unique.withUnsafeBytes { bytes in (0..<100).allSatisfy { bytes[$0 * 100] == UInt8($0) } })
+            #expect(heap.counters(ofShard: 0).liveAllocations == 1)
+        }
+        #expect(heap.counters(ofShard: 0).liveAllocations == 0)
+        await heap.shutdown()
+    }
+
+    @Test("Sharing a unique buffer takes over its block: no copy, no new allocation")
+    func shareWithoutCopy() async {
+        let heap = ShardGroup(shardCount: 1)
+        await withShardedAllocation(on: heap) { alloc in
+            var unique = alloc.makeUniqueBuffer(capacity: 4096)
+            unique.withUnsafeUninitializedCapacity { buffer, initialized in
+                fill(UnsafeMutableRawBufferPointer(rebasing: buffer[0..<1000]), seed: 21)
+                initialized = 1000
+            }
+            let address = unique.unsafeBaseAddress
+            let capacity = unique.capacity
+            let before = heap.counters(ofShard: 0)
+            let shared = OwnedBuffer(unique)
+            let after = heap.counters(ofShard: 0)
+            #expect(shared.unsafeBaseAddress == address)
+            #expect(shared.capacity == capacity)
+            #expect(shared.count == 1000)
+            #expect(shared.shardIndex == 0)
+            #expect(after == before, "no allocation and no free were counted")
+            #expect(shared.withUnsafeBytes { holdsPattern($0, seed: 21) })
+        }
+        #expect(heap.counters(ofShard: 0).liveAllocations == 0)
+        #expect(heap.counters(ofShard: 0).totalAllocations == 1)
+        await heap.shutdown()
+    }
+
+    @Test("Zeroed and copied buffers hold what they promise")
+    func zeroedAndCopied() {
+        let zeroed = OwnedBuffer(byteCount: 5000)
+        #expect(zeroed.withUnsafeBytes { $0.allSatisfy { $0 == 0 } })
+        let unique = UniqueBuffer(byteCount: 300)
+        #expect(unique.withUnsafeBytes { $0.allSatisfy { $0 == 0 } })
+        let copied = OwnedBuffer(copying: zeroed.bytes)
+        #expect(copied.count == 5000)
+        #expect(copied.unsafeBaseAddress != zeroed.unsafeBaseAddress)
+    }
+
+    @Test("resize keeps contents, zero-fills growth, on the owner heap, and keeps counts exact")
     func resize() async {
         let heap = ShardGroup(shardCount: 1)
         await withShardedAllocation(on: heap) { alloc in
-            let owned = alloc.makeBuffer(byteCount: 100)
-            owned.withUnsafeMutableBytes { fill($0, seed: 11) }
-            owned.resize(to: 100_000)
-            #expect(owned.count == 100_000)
-            #expect(owned.shardIndex == 0)
-            #expect(owned.withUnsafeBytes { holdsPattern(UnsafeRawBufferPointer(rebasing: $0[0..<100]), seed: 11) })
-            owned.resize(to: 10)
-            #expect(owned.withUnsafeBytes { holdsPattern($0, seed: 11) })
-            owned.resize(to: 0)
-            #expect(owned.count == 0)
+            var growing = alloc.makeUniqueBuffer(byteCount: 100)
+            growing.withUnsafeMutableBytes { fill($0, seed: 11) }
+            growing.resize(to: 100_000)
+            #expect(growing.count == 100_000)
+            #expect(growing.shardIndex == 0)
+            #expect(growing.withUnsafeBytes { holdsPattern(UnsafeRawBufferPointer(rebasing: $0[0..<100]), seed: 11) })
+            #expect(growing.withUnsafeBytes { $0[100...].allSatisfy { $0 == 0 } })
+            growing.resize(to: 10)
+            #expect(growing.withUnsafeBytes { holdsPattern($0, seed: 11) })
+            growing.resize(to: 0)
+            #expect(growing.count == 0)
 
             var unique = alloc.makeUniqueBuffer(byteCount: 5000)
             unique.withUnsafeMutableBytes { fill($0, seed: 12) }
-            unique.resize(to: 3000)  // still fits the size class: stays in place
+            let address = unique.unsafeBaseAddress
+            unique.resize(to: 3000)  // still fits the block: stays in place
+            #expect(unique.unsafeBaseAddress == address)
             unique.resize(to: 50)
             #expect(unique.withUnsafeBytes { holdsPattern($0, seed: 12) })
             let live = heap.counters(ofShard: 0)
             #expect(live.liveAllocations == 2)
-            #expect(live.liveBytes == owned.capacity + unique.capacity)
+            #expect(live.liveBytes == growing.capacity + unique.capacity)
         }
         #expect(heap.counters(ofShard: 0).liveAllocations == 0)
         #expect(heap.counters(ofShard: 0).liveBytes == 0)

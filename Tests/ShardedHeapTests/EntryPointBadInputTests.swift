@@ -7,8 +7,8 @@ import Testing
 /// with a message naming the value (checked in a child process); failures a caller can handle
 /// throw, and leave the heap as it was.
 enum BadCall: String, Codable, CaseIterable, CustomTestStringConvertible {
-    case ownedNegative, ownedAlignmentThree, ownedAlignmentTooLarge, ownedIntMax, ownedResizeNegative
-    case uniqueNegative, uniqueAlignmentZero, uniqueResizeNegative, uniqueIntMax
+    case ownedNegative, ownedAlignmentThree, ownedAlignmentTooLarge, ownedIntMax, uniqueCapacityNegative
+    case uniqueNegative, uniqueAlignmentZero, uniqueResizeNegative, uniqueIntMax, uniqueAppendNegative
     case makeBufferNegative, makeBufferIntMax, makeUniqueBufferAlignment, tryMakeBufferNegative
     case tryMakeUniqueBufferAlignment
     case mimallocAllocateNegative, systemAllocateAlignment, shardAllocateAlignment, mimallocReallocateNegative
@@ -24,10 +24,11 @@ enum BadCall: String, Codable, CaseIterable, CustomTestStringConvertible {
         case .ownedAlignmentThree: "OwnedBuffer: alignment must be a power of two from 1 to 65536 (got 3)"
         case .ownedAlignmentTooLarge: "OwnedBuffer: alignment must be a power of two from 1 to 65536 (got 131072)"
         case .ownedIntMax, .uniqueIntMax: "out of memory allocating 9223372036854775807 bytes"
-        case .ownedResizeNegative: "OwnedBuffer.resize(to:): byteCount must not be negative (got -9)"
+        case .uniqueCapacityNegative: "UniqueBuffer: byteCount must not be negative (got -9)"
         case .uniqueNegative: "UniqueBuffer: byteCount must not be negative (got -1)"
         case .uniqueAlignmentZero: "UniqueBuffer: alignment must be a power of two from 1 to 65536 (got 0)"
         case .uniqueResizeNegative: "UniqueBuffer.resize(to:): byteCount must not be negative (got -2)"
+        case .uniqueAppendNegative: "UniqueBuffer.append(repeating:count:): count must not be negative (got -4)"
         case .makeBufferNegative: "ShardAllocator.makeBuffer: byteCount must not be negative (got -3)"
         case .makeBufferIntMax: "out of memory allocating 9223372036854775807 bytes"
         case .makeUniqueBufferAlignment:
@@ -59,13 +60,16 @@ enum BadCall: String, Codable, CaseIterable, CustomTestStringConvertible {
         case .ownedAlignmentThree: _ = OwnedBuffer(byteCount: 8, alignment: 3)
         case .ownedAlignmentTooLarge: _ = OwnedBuffer(byteCount: 8, alignment: 1 << 17)
         case .ownedIntMax: _ = OwnedBuffer(byteCount: .max)
-        case .ownedResizeNegative: OwnedBuffer(byteCount: 8).resize(to: -9)
+        case .uniqueCapacityNegative: _ = UniqueBuffer(capacity: -9)
         case .uniqueNegative: _ = UniqueBuffer(byteCount: -1)
         case .uniqueAlignmentZero: _ = UniqueBuffer(byteCount: 8, alignment: 0)
         case .uniqueResizeNegative:
             var unique = UniqueBuffer(byteCount: 8)
             unique.resize(to: -2)
         case .uniqueIntMax: _ = UniqueBuffer(byteCount: .max)
+        case .uniqueAppendNegative:
+            var unique = UniqueBuffer(capacity: 8)
+            unique.append(repeating: 1, count: -4)
         case .makeBufferNegative: _ = alloc.makeBuffer(byteCount: -3)
         case .makeBufferIntMax: _ = alloc.makeBuffer(byteCount: .max)
         case .makeUniqueBufferAlignment: _ = alloc.makeUniqueBuffer(byteCount: 8, alignment: 12)

@@ -75,8 +75,8 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark("UniqueBuffer.lifecycle.16-1024B.x10k") { benchmark in
         await onShard(benchmark) { allocator, index in
-            var buffer = allocator.makeUniqueBuffer(byteCount: size(index))
-            buffer.withUnsafeMutableBytes { $0.storeBytes(of: UInt8(truncatingIfNeeded: index), as: UInt8.self) }
+            var buffer = allocator.makeUniqueBuffer(capacity: size(index))
+            buffer.append(repeating: UInt8(truncatingIfNeeded: index), count: 1)
             cab_escape(buffer.unsafeBaseAddress)
         }
     }
@@ -84,8 +84,9 @@ let benchmarks: @Sendable () -> Void = {
     // One malloc per buffer: the class instance (the bytes come from the shard heap).
     Benchmark("OwnedBuffer.lifecycle.16-1024B.x10k") { benchmark in
         await onShard(benchmark) { allocator, index in
-            let buffer = allocator.makeBuffer(byteCount: size(index))
-            buffer.withUnsafeMutableBytes { $0.storeBytes(of: UInt8(truncatingIfNeeded: index), as: UInt8.self) }
+            var unique = allocator.makeUniqueBuffer(capacity: size(index))
+            unique.append(repeating: UInt8(truncatingIfNeeded: index), count: 1)
+            let buffer = OwnedBuffer(unique)
             cab_escape(buffer.unsafeBaseAddress)
         }
     }

@@ -178,7 +178,7 @@ func general<A: RawAllocator, S: Spawner>(
 /// Makes this process load and use the package (mimalloc opened, a shard thread started), as an
 /// application that uses ShardGroup would, before timing Swift's own allocations.
 func touchPackage() async {
-    let capacity = await withShardedAllocation { allocator in allocator.makeUniqueBuffer(byteCount: 64).capacity }
-    let outside = UniqueBuffer(byteCount: 64)
+    let capacity = await withShardedAllocation { allocator in allocator.makeUniqueBuffer(capacity: 64).capacity }
+    let outside = UniqueBuffer(capacity: 64)
     precondition(capacity >= 64 && outside.capacity >= 64)
 }

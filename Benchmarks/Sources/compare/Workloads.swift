@@ -179,7 +179,7 @@ func checkedBumpRequests(_ streams: RandomStreams, objects: Int, perRequest: Int
 func uniquePairs(_ allocator: ShardAllocator, size: Int, ops: Int) -> Double {
     let start = cab_now_ns()
     for _ in 0..<ops {
-        let buffer = allocator.makeUniqueBuffer(byteCount: size)
+        let buffer = allocator.makeUniqueBuffer(capacity: size)
         cab_escape(buffer.unsafeBaseAddress)
     }
     return elapsedPerOp(start, cab_now_ns(), ops)
@@ -194,12 +194,12 @@ func uniqueChurn(_ allocator: ShardAllocator, _ streams: RandomStreams, ops: Int
     let slots = UnsafeMutablePointer<UniqueBuffer>.allocate(capacity: RandomStreams.liveObjects)
     defer { slots.deallocate() }
     for j in 0..<RandomStreams.liveObjects {
-        (slots + j).initialize(to: allocator.makeUniqueBuffer(byteCount: sizes[(j &* 7) & mask]))
+        (slots + j).initialize(to: allocator.makeUniqueBuffer(capacity: sizes[(j &* 7) & mask]))
     }
     let start = cab_now_ns()
     for i in 0..<ops {
         let k = i & mask
-        slots[indices[k]] = allocator.makeUniqueBuffer(byteCount: sizes[k])
+        slots[indices[k]] = allocator.makeUniqueBuffer(capacity: sizes[k])
     }
     let end = cab_now_ns()
     slots.deinitialize(count: RandomStreams.liveObjects)
@@ -244,7 +244,8 @@ func objectChurn<T: AnyObject>(_ streams: RandomStreams, ops: Int, _ make: (Int)
 
 @inline(never)
 func ownedChurn(_ allocator: ShardAllocator, _ streams: RandomStreams, ops: Int) -> Double {
-    objectChurn(streams, ops: ops) { allocator.makeBuffer(byteCount: $0) }
+    // Built uniquely (uninitialised, as MimallocBox's block is), then shared: one block, one object.
+    objectChurn(streams, ops: ops) { OwnedBuffer(allocator.makeUniqueBuffer(capacity: $0)) }
 }
 
 @inline(never)
@@ -310,18 +311,18 @@ func longRegionRequests(_ streams: RandomStreams, objects: Int, perRequest: Int)
     let slots = UnsafeMutablePointer<UnsafeMutableRawPointer>.allocate(capacity: perRequest)
     defer { slots.deallocate() }
     let rounds = objects / perRequest
-    var region = Region.open()
+    var owner = Region.open()
     let start = cab_now_ns()
     for r in 0..<rounds {
         let base = r &* perRequest
-        for k in 0..<perRequest { slots[k] = try! region.allocate(byteCount: sizes[(base &+ k) & mask]) }
+        for k in 0..<perRequest { slots[k] = try! owner.region.allocate(byteCount: sizes[(base &+ k) & mask]) }
         cab_escape(slots)
         if r & 63 == 63 {
-            region.close()
-            region = Region.open()
+            owner.close()
+            owner = Region.open()
         }
     }
     let end = cab_now_ns()
-    region.close()
+    owner.close()
     return elapsedPerOp(start, end, rounds * perRequest)
 }

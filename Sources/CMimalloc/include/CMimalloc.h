@@ -90,6 +90,16 @@ extern __thread void *cmi_current_shard;
 static inline void *cmi_get_current_shard(void) { return cmi_current_shard; }
 static inline void cmi_set_current_shard(void *slot) { cmi_current_shard = slot; }
 
+// MARK: Per-thread block cache
+/// The size of every block the cache hands out.
+#define CMI_CACHED_BLOCK_SIZE 512
+/// A block of CMI_CACHED_BLOCK_SIZE bytes (16-byte aligned, from glibc's malloc): one that this
+/// thread gave back earlier, or a new one. NULL only when malloc fails.
+void *cmi_cached_block_take(void);
+/// Gives a block from cmi_cached_block_take back to this thread's cache (at most 8 are kept; the
+/// rest are freed). The cache is freed when the thread exits.
+void cmi_cached_block_put(void *block);
+
 // MARK: Wrappers
 static inline void *cmi_malloc(size_t size) { return cmi_table.malloc(size); }
 static inline void *cmi_malloc_aligned(size_t size, size_t alignment) {

@@ -1,11 +1,16 @@
-/// Something that hands out raw memory.
+/// Something that hands out raw memory and frees it block by block.
 ///
 /// Conformers: ``MimallocAllocator`` (the calling thread's default mimalloc heap),
-/// ``ShardAllocator`` (a shard's heap, or the fallback off the shard thread),
-/// ``SystemAllocator`` (glibc's own malloc), and ``Region`` (bump allocation, freed all at once).
+/// ``ShardAllocator`` (a shard's heap, or the fallback off the shard thread) and
+/// ``SystemAllocator`` (glibc's own malloc). A buffer (``UniqueBuffer``, ``OwnedBuffer``) or an
+/// ``OffHeapArray`` may own memory from any of them, because each of their blocks can be freed
+/// on its own.
 ///
-/// A pointer must go back to the allocator that made it. Allocators whose ``freesIndividually``
-/// is false (regions) ignore ``deallocate(_:)``: their memory goes when the allocator closes.
+/// Regions are not allocators in this sense: ``Region``, ``UniqueRegion`` and ``SharedRegion``
+/// free everything at once when they close, so a value that frees its own block cannot take
+/// memory from them, and the compiler says so (they do not conform).
+///
+/// A pointer must go back to the allocator that made it.
 public protocol Allocator {
     /// Allocates `byteCount` uninitialised bytes aligned to `alignment`.
     ///
@@ -28,9 +33,6 @@ public protocol Allocator {
         alignment: Int
     ) throws(AllocationError) -> UnsafeMutableRawPointer
 
-    /// Frees a block made by this allocator. A no-op when ``freesIndividually`` is false.
+    /// Frees a block made by this allocator.
     func deallocate(_ pointer: UnsafeMutableRawPointer)
-
-    /// Whether ``deallocate(_:)`` frees memory. False for regions, which free everything at once.
-    var freesIndividually: Bool { get }
 }

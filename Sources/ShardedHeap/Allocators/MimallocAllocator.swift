@@ -36,7 +36,4 @@ public struct MimallocAllocator: Allocator, Sendable, Hashable {
     public func deallocate(_ pointer: UnsafeMutableRawPointer) {
         Mimalloc.free(pointer)
     }
-
-    /// Always true.
-    public var freesIndividually: Bool { true }
 }

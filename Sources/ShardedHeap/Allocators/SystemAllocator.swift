@@ -44,7 +44,4 @@ public struct SystemAllocator: Allocator, Sendable, Hashable {
     public func deallocate(_ pointer: UnsafeMutableRawPointer) {
         Mimalloc.Glibc.free(pointer)
     }
-
-    /// Always true.
-    public var freesIndividually: Bool { true }
 }

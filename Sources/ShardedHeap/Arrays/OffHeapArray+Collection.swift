@@ -11,77 +11,33 @@ extension OffHeapArray: RandomAccessCollection, MutableCollection {
     /// The element at `position`.
     ///
     /// - Precondition: `0 <= position < count`; the message names the bad index.
-    /// - Complexity: O(1).
+    /// - Complexity: O(1); a write first copies storage shared with another array.
     @inlinable
     public subscript(position: Int) -> Element {
         get {
-            require(
-                UInt(bitPattern: position) < UInt(bitPattern: count),
-                "OffHeapArray: index \(position) out of range 0..<\(count)"
-            )
-            // Safe: `position` is within the initialised elements.
-            return base.unsafelyUnwrapped[position]
+            storage.elements.checkIndex(position, caller: "OffHeapArray")
+            return storage.elements[position]
         }
         set {
-            require(
-                UInt(bitPattern: position) < UInt(bitPattern: count),
-                "OffHeapArray: index \(position) out of range 0..<\(count)"
-            )
-            // Safe: as above; BitwiseCopyable elements need no deinitialisation.
-            base.unsafelyUnwrapped[position] = newValue
+            storage.elements.checkIndex(position, caller: "OffHeapArray")
+            makeUnique()
+            storage.elements[position] = newValue
         }
     }
 
     /// Calls `body` with the elements as a contiguous buffer (lets the standard library's
     /// algorithms take their fast paths).
     public func withContiguousStorageIfAvailable<R>(_ body: (UnsafeBufferPointer<Element>) throws -> R) rethrows -> R? {
-        try body(UnsafeBufferPointer(start: base, count: count))
+        try withExtendedLifetime(storage) { try body(UnsafeBufferPointer(storage.elements.buffer)) }
     }
 
-    /// Calls `body` with the elements as a contiguous mutable buffer.
-    public func withContiguousMutableStorageIfAvailable<R>(
+    /// Calls `body` with the elements as a contiguous mutable buffer, after making the storage
+    /// this array's own.
+    public mutating func withContiguousMutableStorageIfAvailable<R>(
         _ body: (inout UnsafeMutableBufferPointer<Element>) throws -> R
     ) rethrows -> R? {
-        var buffer = UnsafeMutableBufferPointer(start: base, count: count)
-        return try body(&buffer)
-    }
-
-    /// Exchanges the elements at `i` and `j`.
-    ///
-    /// - Precondition: Both indices are valid.
-    /// - Complexity: O(1).
-    public func swapAt(_ i: Int, _ j: Int) {
-        let first = self[i]
-        self[i] = self[j]
-        self[j] = first
-    }
-}
-
-extension OffHeapArray {
-    /// Reverses the elements in place. (A class needs no `var` for this.)
-    ///
-    /// - Complexity: O(`count`).
-    public func reverse() {
-        withUnsafeMutableBufferPointer { buffer in
-            var buffer = buffer
-            buffer.reverse()
-        }
-    }
-
-    /// Sorts the elements in place with `areInIncreasingOrder`.
-    ///
-    /// - Complexity: O(*n* log *n*).
-    public func sort(by areInIncreasingOrder: (Element, Element) throws -> Bool) rethrows {
-        var buffer = UnsafeMutableBufferPointer(start: base, count: count)
-        try buffer.sort(by: areInIncreasingOrder)
-    }
-}
-
-extension OffHeapArray where Element: Comparable {
-    /// Sorts the elements in place in increasing order.
-    ///
-    /// - Complexity: O(*n* log *n*).
-    public func sort() {
-        sort(by: <)
+        makeUnique()
+        var buffer = storage.elements.buffer
+        return try withExtendedLifetime(storage) { try body(&buffer) }
     }
 }

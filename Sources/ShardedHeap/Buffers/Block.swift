@@ -172,8 +172,8 @@ extension Block {
         return Block(pointer: pointer, usableSize: byteCount, origin: box + 1)
     }
 
-    /// The block behind `OwnedBuffer`/`UniqueBuffer(byteCount:alignment:)`: from the shard running
-    /// the caller (any heap), or the calling thread's default heap counted in
+    /// The block behind a buffer made without an allocator: from the shard running the caller (any
+    /// group), or the calling thread's default heap counted in
     /// `ShardGroup.shared`'s fallback bucket. Traps on bad arguments and when memory runs out.
     static func make(byteCount: Int, alignment: Int, caller: StaticString) -> Block {
         checkRequest(byteCount: byteCount, alignment: alignment, caller: caller)
@@ -188,9 +188,9 @@ extension Block {
         return block
     }
 
-    /// The block behind `OwnedBuffer`/`UniqueBuffer(byteCount:alignment:allocator:)`: a shard
-    /// allocator's own path, or any other allocator that frees individually. Traps on bad
-    /// arguments, on an allocator that does not free individually, and when memory runs out.
+    /// The block behind a buffer made with an allocator: a shard allocator's own path, or any
+    /// other allocator (each frees blocks one by one; regions are not allocators). Traps on bad
+    /// arguments and when memory runs out.
     static func make<A: Allocator & Sendable>(
         byteCount: Int,
         alignment: Int,
@@ -202,14 +202,17 @@ extension Block {
         if let shard = allocator as? ShardAllocator {
             made = shard.allocateBlock(byteCount: byteCount, alignment: alignment)
         } else {
-            require(
-                allocator.freesIndividually,
-                "\(caller): \(A.self) does not free blocks individually, so a buffer cannot own memory from it"
-            )
             made = allocate(byteCount: byteCount, alignment: alignment, through: allocator)
         }
         guard let block = made else { fail(failure(byteCount: byteCount, alignment: alignment, groupID: nil)) }
         return block
+    }
+
+    /// The index of the shard whose heap the block came from, or nil for a default heap (the
+    /// fallback) or another allocator.
+    var shardIndex: Int? {
+        guard let slot, !slot.isFallback else { return nil }
+        return slot.index
     }
 
     @inline(__always)

@@ -1,134 +1,182 @@
-/// A uniquely owned buffer of raw bytes outside the Swift object heap, freed when it goes out of
-/// scope.
+/// A uniquely owned, growable buffer of bytes outside the Swift object heap, freed when it goes
+/// out of scope.
 ///
-/// The `~Copyable` twin of ``OwnedBuffer``: no reference counting, no class allocation, so it is
-/// the cheapest way to own memory on a hot path. Pass it on with `consume`; borrow it to read.
+/// Build a buffer with this type, then share it as an ``OwnedBuffer``
+/// (`OwnedBuffer(consume unique)`, no copy). It is `~Copyable`: no reference counting and no class
+/// allocation, so it is the cheapest way to own memory on a hot path. Pass it on with `consume`;
+/// borrow it to read.
 ///
 /// ```swift
-/// await withShardedAllocation { alloc in
-///     var scratch = alloc.makeUniqueBuffer(byteCount: 256)
-///     scratch.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 1) }
-/// }   // freed here
+/// var unique = UniqueBuffer(capacity: 256)
+/// unique.append(header.bytes)                  // initialised bytes grow from the front
+/// unique.append(repeating: 0, count: 16)
+/// let shared = OwnedBuffer(consume unique)     // no copy: the block changes owner
 /// ```
 ///
-/// It may be sent to another task (it is `Sendable`) and freed there.
+/// ## Initialised bytes
+/// The buffer holds ``count`` initialised bytes at the start of a block of ``capacity`` bytes.
+/// Every safe view (``bytes``, ``mutableBytes``, ``withUnsafeBytes(_:)``) covers the initialised
+/// bytes only, so no safe read ever sees memory nobody wrote. Bytes become initialised by
+/// ``append(_:)``, ``append(repeating:count:)``, ``append(initializingWith:)`` (an
+/// `OutputRawSpan` over the free capacity), ``resize(to:)`` (which zero-fills growth), or the
+/// zeroing and copying initialisers. Hot code that fills memory itself allocates with
+/// ``init(capacity:alignment:)`` and writes through
+/// ``withUnsafeUninitializedCapacity(_:)``, declaring how many bytes it initialised.
+///
+/// ## Where the memory comes from
+/// On a shard's owner thread the memory comes from that shard's heap; anywhere else from the
+/// calling thread's default mimalloc heap (counted in ``ShardGroup/shared``'s fallback bucket).
+/// It may be freed on any thread.
+///
+/// ## Threads
+/// It is `Sendable`: sending it moves the only owner. Its methods run on whatever thread the
+/// owner runs on.
 public struct UniqueBuffer: ~Copyable {
     var block: Block
-    /// The number of bytes in the buffer.
-    public private(set) var count: Int
+    /// The number of initialised bytes, from the start of the buffer.
+    public internal(set) var count: Int
     /// The alignment of the first byte.
     public let alignment: Int
 
-    @inline(__always)
     init(block: Block, count: Int, alignment: Int) {
         self.block = block
         self.count = count
         self.alignment = alignment
     }
 
-    /// Allocates `byteCount` bytes (uninitialised).
+    /// Allocates room for at least `capacity` bytes, none of them initialised yet (``count`` is
+    /// 0).
     ///
-    /// On a shard's owner thread the memory comes from that shard's heap; anywhere else from the
-    /// calling thread's default mimalloc heap (counted in ``ShardGroup/shared``'s fallback bucket).
+    /// - Parameters:
+    ///   - capacity: The bytes to make room for; zero is valid.
+    ///   - alignment: A power of two from 1 to 65,536; 16 by default.
+    /// - Precondition: `capacity >= 0` and `alignment` is a power of two in range. Running out of
+    ///   memory is a fatal error; the message names the size.
+    /// - Complexity: O(1).
+    ///
+    /// Any thread may call this.
+    public init(capacity: Int, alignment: Int = 16) {
+        self.init(
+            block: Block.make(byteCount: capacity, alignment: alignment, caller: "UniqueBuffer"),
+            count: 0,
+            alignment: alignment
+        )
+    }
+
+    /// Allocates `byteCount` bytes set to zero (``count`` is `byteCount`).
     ///
     /// - Parameters:
     ///   - byteCount: The size in bytes; zero is valid.
     ///   - alignment: A power of two from 1 to 65,536; 16 by default.
     /// - Precondition: `byteCount >= 0` and `alignment` is a power of two in range. Running out of
     ///   memory is a fatal error.
-    /// - Complexity: O(1).
+    /// - Complexity: O(`byteCount`).
     ///
     /// Any thread may call this.
     public init(byteCount: Int, alignment: Int = 16) {
-        let block = Block.make(byteCount: byteCount, alignment: alignment, caller: "UniqueBuffer")
-        self.init(block: block, count: byteCount, alignment: alignment)
+        self.init(
+            block: Block.make(byteCount: byteCount, alignment: alignment, caller: "UniqueBuffer"),
+            count: 0,
+            alignment: alignment
+        )
+        zeroFill(to: byteCount)
     }
 
-    /// Allocates `byteCount` bytes from `allocator`, which the buffer then frees through.
-    ///
-    /// A ``ShardAllocator`` takes the same path as its `make…Buffer` methods. Any other allocator
-    /// is kept alive by the buffer until it frees the memory with `allocator.deallocate`.
+    /// Allocates a buffer holding a copy of `bytes`.
     ///
     /// - Parameters:
-    ///   - byteCount: The size in bytes; zero is valid.
+    ///   - bytes: The bytes to copy.
     ///   - alignment: A power of two from 1 to 65,536; 16 by default.
-    ///   - allocator: An allocator that frees blocks individually.
-    /// - Precondition: `allocator.freesIndividually` (a region frees everything at once, so a
-    ///   buffer cannot own memory in it); `byteCount >= 0`; `alignment` is a power of two in
-    ///   range. Running out of memory is a fatal error.
+    /// - Complexity: O(`bytes.byteCount`).
+    ///
+    /// Any thread may call this.
+    public init(copying bytes: RawSpan, alignment: Int = 16) {
+        self.init(capacity: bytes.byteCount, alignment: alignment)
+        append(bytes)
+    }
+
+    /// Allocates room for `capacity` bytes and lets `body` initialise a prefix of them through an
+    /// `OutputRawSpan`; the buffer's ``count`` is what `body` appended.
+    ///
+    /// ```swift
+    /// let buffer = UniqueBuffer(capacity: 64) { output in
+    ///     for byte in 0..<16 { output.append(UInt8(byte)) }
+    /// }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - capacity: The most bytes `body` may append.
+    ///   - alignment: A power of two from 1 to 65,536; 16 by default.
+    ///   - body: Appends bytes to the output span.
+    /// - Throws: Whatever `body` throws; the memory is freed then.
+    /// - Complexity: O(1) plus `body`.
+    ///
+    /// Any thread may call this.
+    public init<Failure: Error>(
+        capacity: Int,
+        alignment: Int = 16,
+        initializingWith body: (inout OutputRawSpan) throws(Failure) -> Void
+    ) throws(Failure) {
+        self.init(capacity: capacity, alignment: alignment)
+        try append(maximumByteCount: capacity, initializingWith: body)
+    }
+
+    /// Allocates room for at least `capacity` bytes from `allocator`, which the buffer then frees
+    /// through; none of the bytes is initialised yet.
+    ///
+    /// A ``ShardAllocator`` takes the same path as its `make…Buffer` methods. Any other allocator
+    /// is kept alive by the buffer until it frees the memory with `allocator.deallocate`. Regions
+    /// free only all at once, so they are not allocators and cannot be passed here.
+    ///
+    /// - Parameters:
+    ///   - capacity: The bytes to make room for; zero is valid.
+    ///   - alignment: A power of two from 1 to 65,536; 16 by default.
+    ///   - allocator: An allocator that frees blocks one by one.
+    /// - Precondition: `capacity >= 0`; `alignment` is a power of two in range. Running out of
+    ///   memory is a fatal error.
+    ///
+    /// Any thread may call this.
+    public init<A: Allocator & Sendable>(capacity: Int, alignment: Int = 16, allocator: A) {
+        let block = Block.make(byteCount: capacity, alignment: alignment, allocator: allocator, caller: "UniqueBuffer")
+        self.init(block: block, count: 0, alignment: alignment)
+    }
+
+    /// Allocates `byteCount` zeroed bytes from `allocator`, which the buffer then frees through.
+    ///
+    /// - Precondition: As for ``init(capacity:alignment:allocator:)``.
     ///
     /// Any thread may call this.
     public init<A: Allocator & Sendable>(byteCount: Int, alignment: Int = 16, allocator: A) {
-        let block = Block.make(byteCount: byteCount, alignment: alignment, allocator: allocator, caller: "UniqueBuffer")
-        self.init(block: block, count: byteCount, alignment: alignment)
+        self.init(capacity: byteCount, alignment: alignment, allocator: allocator)
+        zeroFill(to: byteCount)
     }
 
     deinit {
         block.free()
     }
 
-    /// The usable size of the underlying block (`mi_usable_size`): at least ``count``, and the
-    /// figure the heap's counters record for this buffer. For a buffer from another allocator
-    /// (``init(byteCount:alignment:allocator:)``), the size last requested.
+    /// Hands the block to a new owner without freeing it.
+    consuming func takeBlock() -> (block: Block, count: Int) {
+        let taken = (block, count)
+        discard self
+        return taken
+    }
+
+    /// The bytes the block holds (its usable size): at least the capacity asked for, and the
+    /// figure the group's counters record for this buffer. For a buffer from another allocator,
+    /// the size last requested.
     public var capacity: Int { block.usableSize }
 
+    /// Whether no byte is initialised.
+    public var isEmpty: Bool { count == 0 }
+
+    /// The index of the shard whose heap the memory came from, or nil when it came from a default
+    /// heap (the fallback) or another allocator.
+    public var shardIndex: Int? { block.shardIndex }
+
     /// The address of the first byte.
-    /// - Warning: Valid only while the buffer is alive and until the next ``resize(to:)``.
+    /// - Warning: Valid only while the buffer is alive and until it next grows.
     public var unsafeBaseAddress: UnsafeMutableRawPointer { block.pointer }
-
-    /// The index of the shard whose heap the memory came from, or nil for the fallback.
-    public var shardIndex: Int? {
-        guard let slot = block.slot, !slot.isFallback else { return nil }
-        return slot.index
-    }
-
-    /// Calls `body` with the bytes for reading.
-    /// - Warning: The buffer pointer must not escape `body`.
-    public func withUnsafeBytes<Result, Failure: Error>(
-        _ body: (UnsafeRawBufferPointer) throws(Failure) -> Result
-    ) throws(Failure) -> Result {
-        try body(UnsafeRawBufferPointer(start: block.pointer, count: count))
-    }
-
-    /// Calls `body` with the bytes for writing.
-    /// - Warning: The buffer pointer must not escape `body`.
-    public mutating func withUnsafeMutableBytes<Result, Failure: Error>(
-        _ body: (UnsafeMutableRawBufferPointer) throws(Failure) -> Result
-    ) throws(Failure) -> Result {
-        try body(UnsafeMutableRawBufferPointer(start: block.pointer, count: count))
-    }
-
-    /// The bytes, for reading without unsafe pointers.
-    public var bytes: RawSpan {
-        @_lifetime(borrow self)
-        borrowing get {
-            // Safe: the memory lives as long as `self`, which the span borrows.
-            let span = RawSpan(_unsafeStart: block.pointer, byteCount: count)
-            return _overrideLifetime(span, borrowing: self)
-        }
-    }
-
-    /// The bytes, for writing without unsafe pointers.
-    public var mutableBytes: MutableRawSpan {
-        @_lifetime(&self)
-        mutating get {
-            // Safe: the span holds exclusive access to `self` for its whole life.
-            let span = MutableRawSpan(_unsafeStart: block.pointer, byteCount: count)
-            return _overrideLifetime(span, mutating: &self)
-        }
-    }
-
-    /// Changes the size to `newCount` bytes, keeping the first `min(count, newCount)` bytes.
-    ///
-    /// - Precondition: `newCount >= 0`. Running out of memory is a fatal error.
-    /// - Complexity: O(`newCount`) when the block moves, O(1) otherwise.
-    public mutating func resize(to newCount: Int) {
-        Block.checkRequest(byteCount: newCount, alignment: alignment, caller: "UniqueBuffer.resize(to:)")
-        guard block.resize(from: count, to: newCount, alignment: alignment) else {
-            Block.fail(Block.failure(byteCount: newCount, alignment: alignment, groupID: nil))
-        }
-        count = newCount
-    }
 }
 
 // @unchecked: the buffer is uniquely owned (~Copyable), so sending it moves the only reference;

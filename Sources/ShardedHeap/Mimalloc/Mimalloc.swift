@@ -187,6 +187,25 @@ enum Mimalloc {
         set { cmi_set_current_shard(newValue) }
     }
 
+    // MARK: Per-thread block cache
+
+    /// The size of every block of the per-thread cache.
+    static let cachedBlockSize = Int(CMI_CACHED_BLOCK_SIZE)
+
+    /// A block of ``cachedBlockSize`` bytes, 16-byte aligned: one this thread gave back before,
+    /// or a new one from glibc's malloc. Traps when malloc fails.
+    static func takeCachedBlock() -> UnsafeMutableRawPointer {
+        guard let block = cmi_cached_block_take() else {
+            fatalError("ShardedHeap: out of memory allocating \(cachedBlockSize) bytes for a region's state")
+        }
+        return block
+    }
+
+    /// Gives a block from ``takeCachedBlock()`` back to the calling thread's cache (any thread).
+    static func returnCachedBlock(_ block: UnsafeMutableRawPointer) {
+        cmi_cached_block_put(block)
+    }
+
     // MARK: Process figures
 
     /// Figures from `mi_process_info`. On Linux its `current_rss` is the commit counter, so it

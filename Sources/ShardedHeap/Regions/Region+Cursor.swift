@@ -7,28 +7,30 @@ extension Region {
     /// pages and errors are the same either way.
     ///
     /// - Parameter body: The work. It may allocate only through the cursor: the region traps on
-    ///   `allocate`, `reallocate`, `close` and a second `withCursor` until `body` returns.
+    ///   `allocate`, `reallocate` and a second `withCursor` until `body` returns.
     /// - Returns: What `body` returns.
     /// - Throws: Whatever `body` throws (typed).
-    /// - Precondition: The region is open and not already lent.
+    /// - Precondition: The region is not already lent.
     ///
     /// Call it from the task that owns the region.
     @inlinable
     public func withCursor<Result: ~Copyable, Failure: Error>(
         _ body: (inout RegionCursor) throws(Failure) -> Result
     ) throws(Failure) -> Result {
-        var cursor = lendCursor()
-        defer { takeBack(cursor) }
+        var cursor = state.pointee.lendCursor(state)
+        defer { state.pointee.takeBack(cursor, into: state) }
         return try body(&cursor)
     }
+}
 
+extension RegionState {
     /// Hands the bump state to a new cursor and leaves the region's own empty, so that direct
     /// requests reach `allocateSlow` and trap there.
     @usableFromInline
-    func lendCursor() -> RegionCursor {
+    mutating func lendCursor(_ me: UnsafeMutablePointer<RegionState>) -> RegionCursor {
         checkOpen("Region.withCursor")
         checkNotLent("Region.withCursor")
-        let cursor = RegionCursor(region: self, next: self.cursor, limit: limit)
+        let cursor = RegionCursor(state: me, next: self.cursor, limit: limit)
         isLent = true
         self.cursor = 0
         limit = 0
@@ -39,10 +41,10 @@ extension Region {
 
     /// Takes the bump state back from a cursor.
     @usableFromInline
-    func takeBack(_ lent: borrowing RegionCursor) {
+    mutating func takeBack(_ lent: borrowing RegionCursor, into me: UnsafeMutablePointer<RegionState>) {
         // A cursor swapped with another region's would hand this region pages it does not hold.
         require(
-            lent.region === self,
+            lent.state == me,
             "Region.withCursor: the cursor given back belongs to another region (were two cursors swapped?)"
         )
         isLent = false
@@ -54,7 +56,7 @@ extension Region {
     /// and lends it out again with the new run.
     @usableFromInline
     @inline(never)
-    func refillCursor(
+    mutating func refillCursor(
         byteCount: Int,
         alignment: Int,
         next: UInt,

@@ -11,9 +11,9 @@
 /// }
 /// ```
 ///
-/// `Region.allocate` keeps its next free byte in the `Region` object, so each request loads it
+/// `Region.allocate` keeps its next free byte in the region's state, so each request loads it
 /// and stores it back: the compiler cannot keep it in a register when the caller also writes
-/// through other pointers, which might alias the object. A cursor is a local value: once
+/// through other pointers, which might alias the state. A cursor is a local value: once
 /// `withCursor` and its closure are inlined, the next free byte and the end of the current run
 /// stay in registers across the loop, and the region sees them again when the closure returns.
 /// Blocks come from the same pages in the same order as with `Region.allocate`, and refills,
@@ -26,17 +26,17 @@
 ///
 /// Use it on the thread and task that own the region, like the region itself.
 public struct RegionCursor: ~Copyable {
-    // Safe to hold unowned: `withCursor` keeps the region alive while the cursor exists, and the
-    // cursor cannot outlive that call.
-    @usableFromInline unowned(unsafe) let region: Region
+    // Safe to hold: `withCursor` runs inside the region's scope, so the state outlives the
+    // cursor, which cannot leave that call.
+    @usableFromInline let state: UnsafeMutablePointer<RegionState>
     /// The next free byte of the current run.
     @usableFromInline var next: UInt
     /// The end of the current run.
     @usableFromInline var limit: UInt
 
     @usableFromInline
-    init(region: Region, next: UInt, limit: UInt) {
-        self.region = region
+    init(state: UnsafeMutablePointer<RegionState>, next: UInt, limit: UInt) {
+        self.state = state
         self.next = next
         self.limit = limit
     }
@@ -58,12 +58,17 @@ public struct RegionCursor: ~Copyable {
         byteCount: Int,
         alignment: Int = 16
     ) throws(AllocationError) -> UnsafeMutableRawPointer {
-        if let block = Region.bump(from: next, to: limit, byteCount: byteCount, alignment: alignment) {
+        if let block = RegionState.bump(from: next, to: limit, byteCount: byteCount, alignment: alignment) {
             next = block.end
             // Safe: `start` lies inside a run of pages the region holds, so it is not zero.
             return UnsafeMutableRawPointer(bitPattern: block.start).unsafelyUnwrapped
         }
-        let refill = try region.refillCursor(byteCount: byteCount, alignment: alignment, next: next, limit: limit)
+        let refill = try state.pointee.refillCursor(
+            byteCount: byteCount,
+            alignment: alignment,
+            next: next,
+            limit: limit
+        )
         next = refill.next
         limit = refill.limit
         return refill.block

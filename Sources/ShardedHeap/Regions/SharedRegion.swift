@@ -13,7 +13,7 @@ import Synchronization
 /// ```
 ///
 /// It works like ``Region`` (pages from a ``PagePool``, large blocks of their own, O(pages)
-/// close, ``deallocate(_:)`` does nothing), with an atomic bump pointer instead of a plain one.
+/// close, no freeing of single blocks), with an atomic bump pointer instead of a plain one.
 /// Each block is preceded by an 8-byte header holding its size, so that ``reallocate(_:byteCount:alignment:)``
 /// copies exactly the old block and never reads a neighbour that another task may be writing.
 ///
@@ -30,7 +30,7 @@ import Synchronization
 /// Allocating from a closed region is a precondition failure.
 ///
 /// All members may be called from any thread.
-public final class SharedRegion: Allocator {
+public final class SharedRegion {
     /// The pool this region borrows pages from.
     public let pool: PagePool
     let pageSize: UInt
@@ -100,9 +100,6 @@ public final class SharedRegion: Allocator {
 
     /// The number of large blocks the region holds now.
     public var largeBlockCount: Int { state.withLock { $0.ledger.largeBlocks.count } }
-
-    /// Whether `freesIndividually`: never; memory goes when the region closes.
-    public var freesIndividually: Bool { false }
 
     // MARK: Allocating
 
@@ -261,10 +258,6 @@ public final class SharedRegion: Allocator {
         return moved
     }
 
-    /// Does nothing: a region frees its memory when it closes.
-    ///
-    /// Any thread may call this.
-    public func deallocate(_ pointer: UnsafeMutableRawPointer) {}
 }
 
 // @unchecked: the bump pointer is atomic (orderings explained at each use), and the ledger and

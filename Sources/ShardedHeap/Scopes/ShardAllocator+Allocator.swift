@@ -69,9 +69,6 @@ extension ShardAllocator: Allocator {
         return moved
     }
 
-    /// Always true: every block can be freed on its own.
-    public var freesIndividually: Bool { true }
-
     /// The block behind a pointer from ``allocate(byteCount:alignment:)``.
     static func block(at pointer: UnsafeMutableRawPointer) -> Block {
         // Safe: the header was written by `allocate` in the 16 bytes before `pointer`.

@@ -47,8 +47,72 @@ public struct ShardAllocator: Sendable {
         )
     }
 
-    /// Allocates a shared, reference-counted buffer that frees itself when the last reference
-    /// goes away.
+    /// Allocates a uniquely owned buffer with room for at least `capacity` bytes, none of them
+    /// initialised yet; freed when it goes out of scope.
+    ///
+    /// - Parameters:
+    ///   - capacity: The bytes to make room for; zero is valid.
+    ///   - alignment: A power of two from 1 to 65,536.
+    /// - Precondition: `capacity >= 0` and `alignment` is a power of two in range. Running out of
+    ///   memory, or over a shard's memory limit, is a fatal error; use
+    ///   ``tryMakeUniqueBuffer(capacity:alignment:)`` to handle it.
+    /// - Complexity: O(1).
+    public func makeUniqueBuffer(capacity: Int, alignment: Int = 16) -> UniqueBuffer {
+        Block.checkRequest(byteCount: capacity, alignment: alignment, caller: "ShardAllocator.makeUniqueBuffer")
+        guard let block = allocateBlock(byteCount: capacity, alignment: alignment) else {
+            Block.fail(Block.failure(byteCount: capacity, alignment: alignment, groupID: group.id))
+        }
+        return UniqueBuffer(block: block, count: 0, alignment: alignment)
+    }
+
+    /// Allocates a uniquely owned buffer with room for at least `capacity` bytes, throwing when
+    /// memory cannot be had.
+    ///
+    /// - Throws: ``AllocationError/limitExceeded(shard:limit:requested:)`` when the serving shard's
+    ///   memory limit is reached; ``AllocationError/outOfMemory(requested:alignment:)`` otherwise.
+    /// - Precondition: `capacity >= 0` and `alignment` is a power of two in range.
+    /// - Complexity: O(1).
+    public func tryMakeUniqueBuffer(capacity: Int, alignment: Int = 16) throws(AllocationError) -> UniqueBuffer {
+        Block.checkRequest(byteCount: capacity, alignment: alignment, caller: "ShardAllocator.tryMakeUniqueBuffer")
+        guard let block = allocateBlock(byteCount: capacity, alignment: alignment) else {
+            throw Block.failure(byteCount: capacity, alignment: alignment, groupID: group.id)
+        }
+        return UniqueBuffer(block: block, count: 0, alignment: alignment)
+    }
+
+    /// Allocates a uniquely owned buffer of `byteCount` zeroed bytes.
+    ///
+    /// - Precondition: As for ``makeUniqueBuffer(capacity:alignment:)``.
+    /// - Complexity: O(`byteCount`).
+    public func makeUniqueBuffer(byteCount: Int, alignment: Int = 16) -> UniqueBuffer {
+        Block.checkRequest(byteCount: byteCount, alignment: alignment, caller: "ShardAllocator.makeUniqueBuffer")
+        guard let block = allocateBlock(byteCount: byteCount, alignment: alignment) else {
+            Block.fail(Block.failure(byteCount: byteCount, alignment: alignment, groupID: group.id))
+        }
+        var buffer = UniqueBuffer(block: block, count: 0, alignment: alignment)
+        buffer.zeroFill(to: byteCount)
+        return buffer
+    }
+
+    /// Allocates a uniquely owned buffer of `byteCount` zeroed bytes, throwing when memory cannot
+    /// be had.
+    ///
+    /// - Throws: As ``tryMakeUniqueBuffer(capacity:alignment:)``.
+    /// - Precondition: `byteCount >= 0` and `alignment` is a power of two in range.
+    /// - Complexity: O(`byteCount`).
+    public func tryMakeUniqueBuffer(byteCount: Int, alignment: Int = 16) throws(AllocationError) -> UniqueBuffer {
+        Block.checkRequest(byteCount: byteCount, alignment: alignment, caller: "ShardAllocator.tryMakeUniqueBuffer")
+        guard let block = allocateBlock(byteCount: byteCount, alignment: alignment) else {
+            throw Block.failure(byteCount: byteCount, alignment: alignment, groupID: group.id)
+        }
+        var buffer = UniqueBuffer(block: block, count: 0, alignment: alignment)
+        buffer.zeroFill(to: byteCount)
+        return buffer
+    }
+
+    /// Allocates a shared buffer of `byteCount` zeroed bytes that frees itself when the last
+    /// reference goes away. To share bytes you write, fill a ``UniqueBuffer`` and pass it to
+    /// ``OwnedBuffer/init(_:)``.
     ///
     /// - Parameters:
     ///   - byteCount: The size in bytes; zero is valid.
@@ -56,61 +120,41 @@ public struct ShardAllocator: Sendable {
     /// - Precondition: `byteCount >= 0` and `alignment` is a power of two in range. Running out of
     ///   memory, or over a shard's memory limit, is a fatal error; use
     ///   ``tryMakeBuffer(byteCount:alignment:)`` to handle it.
-    /// - Complexity: O(1).
+    /// - Complexity: O(`byteCount`).
     public func makeBuffer(byteCount: Int, alignment: Int = 16) -> OwnedBuffer {
         Block.checkRequest(byteCount: byteCount, alignment: alignment, caller: "ShardAllocator.makeBuffer")
         guard let block = allocateBlock(byteCount: byteCount, alignment: alignment) else {
             Block.fail(Block.failure(byteCount: byteCount, alignment: alignment, groupID: group.id))
         }
+        // Safe: the block holds at least `byteCount` bytes and is not shared yet.
+        block.pointer.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount)
         return OwnedBuffer(block: block, count: byteCount, alignment: alignment)
     }
 
-    /// Allocates a shared, reference-counted buffer, throwing when memory cannot be had.
+    /// Allocates a shared buffer of `byteCount` zeroed bytes, throwing when memory cannot be had.
     ///
-    /// - Parameters:
-    ///   - byteCount: The size in bytes; zero is valid.
-    ///   - alignment: A power of two from 1 to 65,536.
     /// - Throws: ``AllocationError/limitExceeded(shard:limit:requested:)`` when the serving shard's
     ///   memory limit is reached; ``AllocationError/outOfMemory(requested:alignment:)`` otherwise.
     /// - Precondition: `byteCount >= 0` and `alignment` is a power of two in range.
-    /// - Complexity: O(1).
+    /// - Complexity: O(`byteCount`).
     public func tryMakeBuffer(byteCount: Int, alignment: Int = 16) throws(AllocationError) -> OwnedBuffer {
         Block.checkRequest(byteCount: byteCount, alignment: alignment, caller: "ShardAllocator.tryMakeBuffer")
         guard let block = allocateBlock(byteCount: byteCount, alignment: alignment) else {
             throw Block.failure(byteCount: byteCount, alignment: alignment, groupID: group.id)
         }
+        // Safe: as in `makeBuffer`.
+        block.pointer.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount)
         return OwnedBuffer(block: block, count: byteCount, alignment: alignment)
     }
 
-    /// Allocates a uniquely owned buffer, freed when it goes out of scope.
+    /// Allocates a shared buffer holding a copy of `bytes`.
     ///
-    /// - Parameters:
-    ///   - byteCount: The size in bytes; zero is valid.
-    ///   - alignment: A power of two from 1 to 65,536.
-    /// - Precondition: `byteCount >= 0` and `alignment` is a power of two in range. Running out of
-    ///   memory, or over a shard's memory limit, is a fatal error; use
-    ///   ``tryMakeUniqueBuffer(byteCount:alignment:)`` to handle it.
-    /// - Complexity: O(1).
-    @inline(__always)
-    public func makeUniqueBuffer(byteCount: Int, alignment: Int = 16) -> UniqueBuffer {
-        Block.checkRequest(byteCount: byteCount, alignment: alignment, caller: "ShardAllocator.makeUniqueBuffer")
-        guard let block = allocateBlock(byteCount: byteCount, alignment: alignment) else {
-            Block.fail(Block.failure(byteCount: byteCount, alignment: alignment, groupID: group.id))
-        }
-        return UniqueBuffer(block: block, count: byteCount, alignment: alignment)
-    }
-
-    /// Allocates a uniquely owned buffer, throwing when memory cannot be had.
-    ///
-    /// - Throws: ``AllocationError/limitExceeded(shard:limit:requested:)`` when the serving shard's
-    ///   memory limit is reached; ``AllocationError/outOfMemory(requested:alignment:)`` otherwise.
-    /// - Precondition: `byteCount >= 0` and `alignment` is a power of two in range.
-    /// - Complexity: O(1).
-    public func tryMakeUniqueBuffer(byteCount: Int, alignment: Int = 16) throws(AllocationError) -> UniqueBuffer {
-        Block.checkRequest(byteCount: byteCount, alignment: alignment, caller: "ShardAllocator.tryMakeUniqueBuffer")
-        guard let block = allocateBlock(byteCount: byteCount, alignment: alignment) else {
-            throw Block.failure(byteCount: byteCount, alignment: alignment, groupID: group.id)
-        }
-        return UniqueBuffer(block: block, count: byteCount, alignment: alignment)
+    /// - Precondition: `alignment` is a power of two in range. Running out of memory is a fatal
+    ///   error.
+    /// - Complexity: O(`bytes.byteCount`).
+    public func makeBuffer(copying bytes: RawSpan, alignment: Int = 16) -> OwnedBuffer {
+        var unique = makeUniqueBuffer(capacity: bytes.byteCount, alignment: alignment)
+        unique.append(bytes)
+        return OwnedBuffer(unique)
     }
 }

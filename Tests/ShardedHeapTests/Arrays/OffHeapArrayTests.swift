@@ -37,68 +37,73 @@ struct OffHeapArrayTests {
     }
 
     @Test("Results go to the allocator you pass")
-    func resultAllocator() throws {
+    func resultAllocator() {
         let counting = CountingAllocator()
-        let pool = PagePool()
-        try withRegion(pool: pool) { region in
-            let array = OffHeapArray<UInt8>(repeating: 9, count: 100, allocator: region)
+        let array = OffHeapArray<UInt8>(repeating: 9, count: 100, allocator: SystemAllocator())
+        do {
             let mapped = array.map(into: counting) { UInt16($0) * 2 }
             #expect(mapped.allocator is CountingAllocator)
             #expect(counting.outstanding == 1)
-            let inRegion = mapped.filter { $0 > 0 }
-            #expect(inRegion.allocator is CountingAllocator)
-            let back = mapped.filter(into: region) { $0 > 0 }
-            #expect(back.allocator is Region)
+            let filtered = mapped.filter { $0 > 0 }
+            #expect(filtered.allocator is CountingAllocator)
+            #expect(counting.outstanding == 2)
+            let back = mapped.filter(into: SystemAllocator()) { $0 > 0 }
+            #expect(back.allocator is SystemAllocator)
             #expect(Array(back) == Array(repeating: 18, count: 100))
-            _ = try #require(inRegion.first)
         }
         #expect(counting.outstanding == 0)
     }
 
-    @Test("In a region, filter and map chains leak nothing: every page comes back on close")
-    func regionChainsLeakNothing() {
-        let counting = CountingAllocator()
-        let pool = PagePool(chunkSize: 64 * 1024, pageSize: 4096, allocator: counting)
-        let total = withRegion(pool: pool) { region in
-            let numbers = OffHeapArray<Int>(allocator: region)
-            for value in 0..<20_000 { numbers.append(value) }
-            var total = 0
-            for round in 0..<20 {
-                total += numbers.filter { $0 % (round + 2) == 0 }.map { $0 / 2 }.filter { $0 > 10 }.reduce(0, +)
-            }
-            #expect(region.largeBlockCount > 0)
-            #expect(pool.statistics.pagesInUse > 0)
-            return total
-        }
-        let expected = (0..<20).reduce(0) { sum, round in
-            sum + (0..<20_000).filter { $0 % (round + 2) == 0 }.map { $0 / 2 }.filter { $0 > 10 }.reduce(0, +)
-        }
-        #expect(total == expected)
-        #expect(pool.statistics.pagesInUse == 0)
-        #expect(pool.statistics.largeBlocksInUse == 0)
-        #expect(pool.statistics.borrowedPageCount == pool.statistics.returnedPageCount)
-        // Only the pool's chunks remain with the allocator; the large blocks went back.
-        #expect(counting.outstanding == pool.statistics.chunkCount)
-    }
-
-    @Test("Appending in a region grows in place while the array is the last block")
-    func growsInPlaceInRegion() {
-        let pool = PagePool()
-        withRegion(pool: pool) { region in
-            let array = OffHeapArray<Int64>(allocator: region)
-            for value in 0..<512 { array.append(Int64(value)) }
-            #expect(array.capacity == 512)
-            // 512 * 8 bytes is exactly one page: every growth stayed in place.
-            #expect(region.pageCount == 1)
-            #expect(array.elementsEqual(0..<512))
-        }
-    }
-
-    @Test("Storage is freed in deinit when the allocator frees individually")
-    func freedInDeinit() {
+    @Test("Copies are values: a change copies shared storage first, and the other copy keeps its elements")
+    func copyOnWrite() {
         let counting = CountingAllocator()
         do {
-            let array = OffHeapArray<Double>(allocator: counting)
+            var first = OffHeapArray<Int>(0..<100, allocator: counting)
+            var second = first
+            #expect(counting.outstanding == 1, "a copy shares the storage")
+            second[0] = -1
+            #expect(counting.outstanding == 2, "the first change copies it")
+            #expect(first[0] == 0)
+            #expect(second[0] == -1)
+            first.append(100)
+            #expect(second.count == 100)
+            #expect(first.count == 101)
+            var third = first
+            third.removeAll()
+            #expect(first.count == 101)
+            do {
+                var span = second.mutableSpan
+                span[1] = -2
+            }
+            #expect(first[1] == 1)
+            #expect(first != second)
+            #expect(OffHeapArray(first) == first)
+        }
+        #expect(counting.outstanding == 0)
+    }
+
+    @Test("Arrays are sent to other tasks and freed there, counted in the shard that made them")
+    func sentAcrossTasks() async {
+        let group = ShardGroup(shardCount: 2)
+        let arrays = await withShardedAllocation(on: group, shard: 0) { alloc in
+            (0..<8).map { round in OffHeapArray<Int>(0..<(round * 100), allocator: alloc) }
+        }
+        #expect(group.counters(ofShard: 0).liveAllocations == 7)
+        let sums = await withTaskGroup(of: Int.self) { tasks in
+            for array in arrays { tasks.addTask { array.reduce(0, +) } }
+            return await tasks.reduce(0, +)
+        }
+        #expect(sums == (0..<8).map { (0..<($0 * 100)).reduce(0, +) }.reduce(0, +))
+        _ = consume arrays
+        #expect(group.counters(ofShard: 0).liveAllocations == 0)
+        await group.shutdown()
+    }
+
+    @Test("Storage goes back to the allocator when the last array goes, or on removeAll")
+    func freedWithLastArray() {
+        let counting = CountingAllocator()
+        do {
+            var array = OffHeapArray<Double>(allocator: counting)
             for value in 0..<1000 { array.append(Double(value)) }
             #expect(counting.outstanding == 1)
             array.removeAll(keepingCapacity: true)
@@ -114,27 +119,30 @@ struct OffHeapArrayTests {
 
     @Test("span reads and mutableSpan writes the elements")
     func spans() {
-        let array = OffHeapArray<UInt32>(0..<100)
+        var array = OffHeapArray<UInt32>(0..<100)
         do {
             var writable = array.mutableSpan
             for index in writable.indices { writable[index] &*= 2 }
         }
-        let readable = array.span
         var sum: UInt32 = 0
-        for index in readable.indices { sum &+= readable[index] }
+        do {
+            let readable = array.span
+            for index in readable.indices { sum &+= readable[index] }
+        }
         #expect(sum == (0..<100).reduce(0) { $0 + $1 * 2 })
         let empty = OffHeapArray<UInt32>()
         let spanIsEmpty = empty.span.isEmpty
         #expect(spanIsEmpty)
         #expect(empty.isEmpty)
         #expect(empty.description == "OffHeapArray([])")
+        #expect(([1, 2] as OffHeapArray<UInt32>).description == "OffHeapArray([1, 2])")
     }
 
     @Test("The standard library's collection algorithms work on it")
     func collectionAlgorithms() {
         var random = SplitMix64(seed: 7)
         let values = (0..<1000).map { _ in Int16.random(in: .min ... .max, using: &random) }
-        let array = OffHeapArray(values)
+        var array = OffHeapArray(values)
         array.sort()
         #expect(Array(array) == values.sorted())
         array.reverse()

@@ -10,14 +10,14 @@ struct PagePoolTests {
     func trimIdleChunks() throws {
         let counting = CountingAllocator()
         let pool = PagePool(chunkSize: 16 * 1024, pageSize: 4096, allocator: counting)
-        let keeper = Region.open(pool: pool)
+        var keeper = Region.open(pool: pool)
         try withRegion(pool: pool) { region in
             // 4 pages per chunk. This region takes runs of 1, 2 and 1 pages (the rest of chunk 1),
             // then 4 (chunk 2) and 4 (chunk 3): 12 pages for 10 blocks. The keeper's page comes
             // from chunk 4.
             for _ in 0..<10 { _ = try region.allocate(byteCount: 4096, alignment: 1) }
             #expect(region.pageCount == 12)
-            _ = try keeper.allocate(byteCount: 8, alignment: 8)
+            _ = try keeper.region.allocate(byteCount: 8, alignment: 8)
         }
         #expect(pool.statistics.chunkCount == 4)
         #expect(counting.outstanding == 4)
@@ -42,16 +42,16 @@ struct PagePoolTests {
         // Chunks of 4 pages that touch: pages of chunks 0 and 1 merge into one run.
         let slab = SlabAllocator(chunkSize: 16 * 1024, chunkCount: 4)
         let pool = PagePool(chunkSize: 16 * 1024, pageSize: 4096, allocator: slab)
-        let first = Region.open(pool: pool)
+        var first = Region.open(pool: pool)
         // One block per page: runs of 1, 2, 1 (the rest of chunk 0) and 4 (chunk 1), all merged.
         var firstPages: [UnsafeMutableRawPointer] = []
-        for _ in 0..<8 { firstPages.append(try first.allocate(byteCount: 4096, alignment: 1)) }
-        #expect(first.pageCount == 8)
+        for _ in 0..<8 { firstPages.append(try first.region.allocate(byteCount: 4096, alignment: 1)) }
+        #expect(first.region.pageCount == 8)
         #expect(firstPages.map(slab.chunkIndex(of:)) == [0, 0, 0, 0, 1, 1, 1, 1])
         #expect(zip(firstPages, firstPages.dropFirst()).allSatisfy { $1 - $0 == 4096 })
         // A second region keeps one page of chunk 2.
-        let second = Region.open(pool: pool)
-        #expect(slab.chunkIndex(of: try second.allocate(byteCount: 8)) == 2)
+        var second = Region.open(pool: pool)
+        #expect(slab.chunkIndex(of: try second.region.allocate(byteCount: 8)) == 2)
         first.close()
         #expect(pool.statistics.freePageCount == 11)
         #expect(pool.trim() == 2 * 16 * 1024)
@@ -125,7 +125,7 @@ struct PagePoolTests {
                 for _ in 0..<10 { _ = try region.allocate(byteCount: 4000, alignment: 8) }
                 return (
                     region.pool.isShardPool, region.pool === PagePool.current, region.pageCount,
-                    region.ledger.sharedRuns.count
+                    region.state.pointee.ledger.sharedRuns.count
                 )
             }
         }
@@ -147,10 +147,10 @@ struct PagePoolTests {
     func offShard() async throws {
         await onDetachedThread {
             #expect(PagePool.current === PagePool.shared)
-            let region = Region.open()
-            #expect(region.pool === PagePool.shared)
-            _ = try? region.allocate(byteCount: 16, alignment: 8)
-            region.close()
+            var owner = Region.open()
+            #expect(owner.region.pool === PagePool.shared)
+            _ = try? owner.region.allocate(byteCount: 16, alignment: 8)
+            owner.close()
         }
     }
 
@@ -159,28 +159,32 @@ struct PagePoolTests {
         let heap = ShardGroup(shardCount: 2)
         let elsewhere = heap.executor(forShard: 1)
         let (ownPages, sharedPages, intact) = try await withShardedAllocation(on: heap, shard: 0) { _ in
-            try await withRegion { region in
-                var blocks: [(UnsafeMutableRawPointer, Int)] = []
-                for seed in 0..<5 {
-                    let pointer = try region.allocate(byteCount: 4000, alignment: 8)
+            let parcel = RegionParcel(Region.open())
+            var blocks: [(UnsafeMutableRawPointer, Int)] = []
+            for seed in 0..<5 {
+                let pointer = try parcel.region { try $0.allocate(byteCount: 4000, alignment: 8) }
+                fill(pointer, count: 4000, seed: seed)
+                blocks.append((pointer, seed))
+            }
+            // Now on shard 1's thread: shard 0's pool must not be touched here.
+            try await withTaskExecutorPreference(elsewhere) {
+                #expect(heap.currentShardIndex == 1)
+                for seed in 5..<12 {
+                    let pointer = try parcel.region { try $0.allocate(byteCount: 4000, alignment: 8) }
                     fill(pointer, count: 4000, seed: seed)
                     blocks.append((pointer, seed))
                 }
-                // Now on shard 1's thread: shard 0's pool must not be touched here.
-                try await withTaskExecutorPreference(elsewhere) {
-                    #expect(heap.currentShardIndex == 1)
-                    for seed in 5..<12 {
-                        let pointer = try region.allocate(byteCount: 4000, alignment: 8)
-                        fill(pointer, count: 4000, seed: seed)
-                        blocks.append((pointer, seed))
-                    }
-                }
-                let intact = blocks.allSatisfy { holdsPattern($0.0, count: 4000, seed: $0.1) }
-                let counts = (region.ledger.poolRuns.pageCount, region.ledger.sharedRuns.pageCount)
-                // Close on shard 1's thread: pages of shard 0's pool go back through its inbox.
-                await withTaskExecutorPreference(elsewhere) { region.close() }
-                return (counts.0, counts.1, intact)
             }
+            let intact = blocks.allSatisfy { holdsPattern($0.0, count: 4000, seed: $0.1) }
+            let counts = parcel.region { region in
+                (region.state.pointee.ledger.poolRuns.pageCount, region.state.pointee.ledger.sharedRuns.pageCount)
+            }
+            // Close on shard 1's thread: pages of shard 0's pool go back through its inbox.
+            await withTaskExecutorPreference(elsewhere) {
+                var owner = parcel.take()
+                owner.close()
+            }
+            return (counts.0, counts.1, intact)
         }
         // Five blocks in runs of 1, 2 and 4 pages; the run of 4 has room for two more blocks, so
         // the hop refills from the shared pool at the eighth block (how many pages that gives
@@ -200,12 +204,13 @@ struct PagePoolTests {
     @Test("A shard's pool lends pages again after they came back through its inbox")
     func inboxIsDrained() async throws {
         let heap = ShardGroup(shardCount: 1)
-        let region = await withShardedAllocation(on: heap, shard: 0) { _ in
-            let region = Region.open()
-            for _ in 0..<3 { _ = try? region.allocate(byteCount: 4096, alignment: 1) }
-            return region
+        let parcel = await withShardedAllocation(on: heap, shard: 0) { _ in
+            let parcel = RegionParcel(Region.open())
+            for _ in 0..<3 { _ = parcel.region { try? $0.allocate(byteCount: 4096, alignment: 1) } }
+            return parcel
         }
-        region.close()  // on this (non-shard) thread
+        var owner = parcel.take()
+        owner.close()  // on this (non-shard) thread
         let borrowedAgain = try await withShardedAllocation(on: heap, shard: 0) { _ in
             try withRegion { region in
                 for _ in 0..<300 { _ = try region.allocate(byteCount: 4096, alignment: 1) }

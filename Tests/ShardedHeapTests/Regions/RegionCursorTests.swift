@@ -25,8 +25,9 @@ struct RegionCursorTests {
             // Each run takes its chunks and large blocks from a slab of its own, in the same
             // order, so the same placement gives the same offsets from the slab's start.
             let slab = SlabAllocator(chunkSize: 64 * 1024, chunkCount: 256)
-            let region = Region.open(pool: PagePool(chunkSize: 64 * 1024, pageSize: 4096, allocator: slab))
-            defer { region.close() }
+            var owner = Region.open(pool: PagePool(chunkSize: 64 * 1024, pageSize: 4096, allocator: slab))
+            defer { owner.close() }
+            let region = owner.region
             var blocks: [UnsafeMutableRawPointer] = []
             if usingCursor {
                 try region.withCursor { cursor throws(AllocationError) in
@@ -90,7 +91,8 @@ struct RegionCursorTests {
             // 100 bytes at 0; 20 at 112 (16-aligned); 24 at 136 (8-aligned); then 8 at 160.
             #expect(last - first == 136)
             #expect(after - last == 24)
-            #expect(!region.isLent)
+            let lent = region.state.pointee.isLent
+            #expect(!lent)
         }
     }
 
@@ -125,8 +127,9 @@ struct RegionCursorTests {
         // One chunk of 4 pages and no more.
         let slab = SlabAllocator(chunkSize: 16 * 1024, chunkCount: 1)
         let pool = PagePool(chunkSize: 16 * 1024, pageSize: 4096, allocator: slab)
-        let region = Region.open(pool: pool)
-        defer { region.close() }
+        var owner = Region.open(pool: pool)
+        defer { owner.close() }
+        let region = owner.region
         let error = region.withCursor { cursor -> AllocationError? in
             // 4 blocks of 4,000 bytes fill the chunk's 16,384 bytes up to 16,000.
             for _ in 0..<4 { _ = try! cursor.allocate(byteCount: 4000, alignment: 1) }

@@ -10,9 +10,10 @@ struct RegionCursorTrapTests {
     @Test("Allocating from the region inside withCursor traps, saying it is lent")
     func allocateWhileLent() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            let region = Region.open(pool: PagePool())
-            region.withCursor { _ in
-                _ = try? region.allocate(byteCount: 8, alignment: 8)
+            withRegion(pool: PagePool()) { region in
+                region.withCursor { _ in
+                    _ = try? region.allocate(byteCount: 8, alignment: 8)
+                }
             }
         }
         #expect(standardError(of: result).contains("Region.allocate: the region is lent to a RegionCursor"))
@@ -21,56 +22,38 @@ struct RegionCursorTrapTests {
     @Test("Reallocating through the region inside withCursor traps")
     func reallocateWhileLent() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            let region = Region.open(pool: PagePool())
-            let block = try! region.allocate(byteCount: 8, alignment: 8)
-            region.withCursor { _ in
-                _ = try? region.reallocate(block, byteCount: 16, alignment: 8)
+            withRegion(pool: PagePool()) { region in
+                let block = try! region.allocate(byteCount: 8, alignment: 8)
+                region.withCursor { _ in
+                    _ = try? region.reallocate(block, byteCount: 16, alignment: 8)
+                }
             }
         }
         #expect(standardError(of: result).contains("Region.reallocate: the region is lent to a RegionCursor"))
     }
 
-    @Test("Closing the region inside withCursor traps instead of freeing the cursor's pages")
-    func closeWhileLent() async {
-        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            let region = Region.open(pool: PagePool())
-            region.withCursor { cursor in
-                _ = try? cursor.allocate(byteCount: 8)
-                region.close()
-            }
-        }
-        #expect(standardError(of: result).contains("Region.close: the region is lent to a RegionCursor"))
-    }
-
     @Test("A second withCursor on the same region traps")
     func nestedCursor() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            let region = Region.open(pool: PagePool())
-            region.withCursor { _ in
-                region.withCursor { _ in }
+            withRegion(pool: PagePool()) { region in
+                region.withCursor { _ in
+                    region.withCursor { _ in }
+                }
             }
         }
         #expect(standardError(of: result).contains("Region.withCursor: the region is lent to a RegionCursor"))
     }
 
-    @Test("withCursor on a closed region traps, saying it is closed")
-    func cursorOnClosedRegion() async {
-        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            let region = Region.open(pool: PagePool())
-            region.close()
-            region.withCursor { _ in }
-        }
-        #expect(standardError(of: result).contains("Region.withCursor: the region is closed"))
-    }
-
     @Test("Swapping the cursors of two regions traps when the first is given back")
     func swappedCursors() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            let first = Region.open(pool: PagePool())
-            let second = Region.open(pool: PagePool())
-            first.withCursor { outer in
-                second.withCursor { inner in
-                    swap(&outer, &inner)
+            withRegion(pool: PagePool()) { first in
+                withRegion(pool: PagePool()) { second in
+                    first.withCursor { outer in
+                        second.withCursor { inner in
+                            swap(&outer, &inner)
+                        }
+                    }
                 }
             }
         }
@@ -80,9 +63,10 @@ struct RegionCursorTrapTests {
     @Test("A bad alignment through a cursor traps, naming it")
     func badAlignment() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            let region = Region.open(pool: PagePool())
-            region.withCursor { cursor in
-                _ = try? cursor.allocate(byteCount: 8, alignment: 24)
+            withRegion(pool: PagePool()) { region in
+                region.withCursor { cursor in
+                    _ = try? cursor.allocate(byteCount: 8, alignment: 24)
+                }
             }
         }
         #expect(standardError(of: result).contains("RegionCursor.allocate"))
