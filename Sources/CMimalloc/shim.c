@@ -10,12 +10,17 @@
 #include <string.h>
 
 cmi_table_t cmi_table;
-__thread void *cmi_current_shard = NULL;
+__thread cmi_shard_t *cmi_current_shard __attribute__((tls_model("initial-exec"))) = NULL;
+__thread cmi_thread_counts_t *cmi_thread_counts __attribute__((tls_model("initial-exec"))) = NULL;
 volatile int cmi_fork_generation = 0;
+
+static pthread_mutex_t cmi_thread_counts_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void cmi_after_fork_in_child(void) {
     cmi_fork_generation += 1;
     cmi_current_shard = NULL;
+    // The parent's other threads do not exist here; one of them may have held the lock.
+    pthread_mutex_init(&cmi_thread_counts_lock, NULL);
 }
 
 static pthread_once_t cmi_once = PTHREAD_ONCE_INIT;
@@ -47,6 +52,7 @@ static void cmi_load_once(void) {
     }
     CMI_RESOLVE(malloc, "mi_malloc");
     CMI_RESOLVE(malloc_aligned, "mi_malloc_aligned");
+    CMI_RESOLVE(malloc_aligned_at, "mi_malloc_aligned_at");
     CMI_RESOLVE(realloc_aligned, "mi_realloc_aligned");
     CMI_RESOLVE(free, "mi_free");
     CMI_RESOLVE(usable_size, "mi_usable_size");
@@ -59,6 +65,7 @@ static void cmi_load_once(void) {
     CMI_RESOLVE(heap_collect, "mi_heap_collect");
     CMI_RESOLVE(heap_malloc, "mi_heap_malloc");
     CMI_RESOLVE(heap_malloc_aligned, "mi_heap_malloc_aligned");
+    CMI_RESOLVE(heap_malloc_aligned_at, "mi_heap_malloc_aligned_at");
     CMI_RESOLVE(heap_contains_block, "mi_heap_contains_block");
     CMI_RESOLVE(heap_visit_blocks, "mi_heap_visit_blocks");
     CMI_RESOLVE(is_in_heap_region, "mi_is_in_heap_region");
@@ -198,4 +205,123 @@ void cmi_cached_block_put(void *pointer) {
     block->next = cmi_cached_blocks;
     cmi_cached_blocks = block;
     cmi_cached_block_count += 1;
+}
+
+// MARK: Shards and per-thread counts
+
+cmi_shard_t *cmi_shard_create(int is_shard, intptr_t group_id, void *object, const size_t *size_classes) {
+    cmi_shard_t *shard = aligned_alloc(CMI_LINE_PAIR, sizeof(cmi_shard_t));
+    if (shard == NULL) return NULL;
+    memset(shard, 0, sizeof *shard);
+    shard->is_shard = is_shard;
+    shard->group_id = group_id;
+    shard->object = object;
+    shard->size_classes = size_classes;
+    return shard;
+}
+
+// Every live thread's record, so that readers can sum them. Guarded by cmi_thread_counts_lock,
+// as are evictions (so a reader sees an entry's counts either in the entry or flushed, not both).
+static cmi_thread_counts_t *cmi_thread_counts_list = NULL;
+static pthread_key_t cmi_thread_counts_key;
+static pthread_once_t cmi_thread_counts_once = PTHREAD_ONCE_INIT;
+static void (*cmi_collect_handler)(void *object) = NULL;
+
+static void cmi_flush_entry(cmi_thread_entry_t *entry) {
+    cmi_shard_t *shard = entry->shard;
+    if (shard == NULL) return;
+    __atomic_fetch_add(&shard->flushed_allocations, entry->allocations, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&shard->flushed_allocated_bytes, entry->allocated_bytes, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&shard->flushed_frees, entry->frees, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&shard->flushed_freed_bytes, entry->freed_bytes, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&shard->flushed_foreign, entry->foreign, __ATOMIC_RELAXED);
+    __atomic_store_n(&entry->allocations, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&entry->allocated_bytes, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&entry->frees, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&entry->freed_bytes, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&entry->foreign, 0, __ATOMIC_RELAXED);
+}
+
+// At thread exit: the thread's counts move to the shards' flushed sums, and its record goes.
+static void cmi_thread_counts_exit(void *value) {
+    cmi_thread_counts_t *counts = value;
+    pthread_mutex_lock(&cmi_thread_counts_lock);
+    for (int index = 0; index < CMI_THREAD_ENTRIES; index++) cmi_flush_entry(&counts->entries[index]);
+    if (counts->previous != NULL) counts->previous->next = counts->next;
+    else cmi_thread_counts_list = counts->next;
+    if (counts->next != NULL) counts->next->previous = counts->previous;
+    pthread_mutex_unlock(&cmi_thread_counts_lock);
+    cmi_thread_counts = NULL;
+    free(counts);
+}
+
+static void cmi_thread_counts_key_create(void) {
+    pthread_key_create(&cmi_thread_counts_key, cmi_thread_counts_exit);
+}
+
+cmi_thread_entry_t *cmi_thread_entry_slow(cmi_shard_t *shard) {
+    cmi_thread_counts_t *counts = cmi_thread_counts;
+    if (counts == NULL) {
+        counts = aligned_alloc(CMI_LINE_PAIR, sizeof(cmi_thread_counts_t));
+        if (counts == NULL) {
+            fprintf(stderr, "ShardedHeap: out of memory allocating a thread's counters\n");
+            abort();
+        }
+        memset(counts, 0, sizeof *counts);
+        pthread_once(&cmi_thread_counts_once, cmi_thread_counts_key_create);
+        pthread_mutex_lock(&cmi_thread_counts_lock);
+        counts->next = cmi_thread_counts_list;
+        if (cmi_thread_counts_list != NULL) cmi_thread_counts_list->previous = counts;
+        cmi_thread_counts_list = counts;
+        pthread_mutex_unlock(&cmi_thread_counts_lock);
+        pthread_setspecific(cmi_thread_counts_key, counts);
+        cmi_thread_counts = counts;
+    }
+    cmi_thread_entry_t *entry = &counts->entries[((uintptr_t)shard >> 7) & (CMI_THREAD_ENTRIES - 1)];
+    if (entry->shard != shard) {
+        pthread_mutex_lock(&cmi_thread_counts_lock);
+        cmi_flush_entry(entry);
+        __atomic_store_n(&entry->shard, shard, __ATOMIC_RELAXED);
+        pthread_mutex_unlock(&cmi_thread_counts_lock);
+    }
+    return entry;
+}
+
+void cmi_set_collect_handler(void (*handler)(void *object)) { cmi_collect_handler = handler; }
+
+void cmi_request_collect(cmi_shard_t *shard) {
+    if (__atomic_exchange_n(&shard->collect_requested, 1, __ATOMIC_RELAXED) == 0 && cmi_collect_handler != NULL) {
+        cmi_collect_handler(shard->object);
+    }
+}
+
+cmi_shard_counts_t cmi_shard_read(const cmi_shard_t *shard) {
+    cmi_shard_counts_t counts = {0};
+    size_t owner_allocations = __atomic_load_n(&shard->owner_allocations, __ATOMIC_RELAXED);
+    size_t owner_allocated = __atomic_load_n(&shard->owner_allocated_bytes, __ATOMIC_RELAXED);
+    size_t owner_frees = __atomic_load_n(&shard->owner_frees, __ATOMIC_RELAXED);
+    size_t owner_freed = __atomic_load_n(&shard->owner_freed_bytes, __ATOMIC_RELAXED);
+    pthread_mutex_lock(&cmi_thread_counts_lock);
+    counts.allocations = __atomic_load_n(&shard->flushed_allocations, __ATOMIC_RELAXED);
+    counts.allocated_bytes = __atomic_load_n(&shard->flushed_allocated_bytes, __ATOMIC_RELAXED);
+    counts.remote_frees = __atomic_load_n(&shard->flushed_frees, __ATOMIC_RELAXED);
+    counts.freed_bytes = __atomic_load_n(&shard->flushed_freed_bytes, __ATOMIC_RELAXED);
+    counts.foreign = __atomic_load_n(&shard->flushed_foreign, __ATOMIC_RELAXED);
+    for (cmi_thread_counts_t *thread = cmi_thread_counts_list; thread != NULL; thread = thread->next) {
+        for (int index = 0; index < CMI_THREAD_ENTRIES; index++) {
+            cmi_thread_entry_t *entry = &thread->entries[index];
+            if (__atomic_load_n(&entry->shard, __ATOMIC_RELAXED) != shard) continue;
+            counts.allocations += __atomic_load_n(&entry->allocations, __ATOMIC_RELAXED);
+            counts.allocated_bytes += __atomic_load_n(&entry->allocated_bytes, __ATOMIC_RELAXED);
+            counts.remote_frees += __atomic_load_n(&entry->frees, __ATOMIC_RELAXED);
+            counts.freed_bytes += __atomic_load_n(&entry->freed_bytes, __ATOMIC_RELAXED);
+            counts.foreign += __atomic_load_n(&entry->foreign, __ATOMIC_RELAXED);
+        }
+    }
+    pthread_mutex_unlock(&cmi_thread_counts_lock);
+    counts.allocations += owner_allocations;
+    counts.allocated_bytes += owner_allocated;
+    counts.frees = owner_frees + counts.remote_frees;
+    counts.freed_bytes += owner_freed;
+    return counts;
 }

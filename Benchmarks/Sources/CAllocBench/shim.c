@@ -1,4 +1,6 @@
 #define _GNU_SOURCE
+#include <pthread.h>
+#include <sched.h>
 #include "CAllocBench.h"
 
 #include <dlfcn.h>
@@ -53,3 +55,22 @@ const char *cab_malloc_origin(void) {
 }
 
 const char *cab_glibc_version(void) { return gnu_get_libc_version(); }
+
+int cab_pin_current_thread(int cpu) {
+    cpu_set_t allowed;
+    if (sched_getaffinity(0, sizeof allowed, &allowed) != 0) return -1;
+    int count = CPU_COUNT(&allowed);
+    if (count <= 0) return -1;
+    int wanted = cpu % count;
+    // The wanted-th CPU of the allowed set.
+    for (int index = 0, seen = 0; index < CPU_SETSIZE; index++) {
+        if (!CPU_ISSET(index, &allowed)) continue;
+        if (seen++ == wanted) {
+            cpu_set_t one;
+            CPU_ZERO(&one);
+            CPU_SET(index, &one);
+            return pthread_setaffinity_np(pthread_self(), sizeof one, &one);
+        }
+    }
+    return -1;
+}

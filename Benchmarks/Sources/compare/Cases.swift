@@ -48,6 +48,10 @@ let requestSize = 256
 let larsonWorkers = 4
 let scratchWorkers = 2
 let scratchWrites = 16
+/// Shards in benchmark children collect after 10 minutes idle, not 50 ms, so that no idle
+/// collect (which also walks the heap's pages) runs on a shard while another worker is still in
+/// its timed loop. A timed loop that runs on a shard's own thread keeps that shard busy anyway.
+let benchmarkIdleCollectDelay = Duration.seconds(600)
 
 /// The general-purpose allocators, each in its own process: glibc is the process's own malloc;
 /// mimalloc is loaded privately with dlopen; jemalloc and tcmalloc come in through LD_PRELOAD.
@@ -108,11 +112,12 @@ func runChild(_ c: Case, ops: OpCounts) async -> Double {
         let multi = ["producer-consumer", "larson", "cache-scratch"].contains(scenario)
         if multi {
             let workers = scenario == "larson" ? larsonWorkers : scenario == "cache-scratch" ? scratchWorkers : 2
-            let heap = ShardGroup(shardCount: workers)
+            let heap = ShardGroup(shardCount: workers, idleCollectDelay: benchmarkIdleCollectDelay)
             let allocator = await withShardedAllocation(on: heap, shard: 0) { $0 }
             return await general(scenario, ShardRaw(allocator: allocator), ShardSpawner(heap: heap), streams, ops)
         }
-        return await withShardedAllocation { allocator in
+        return await withShardedAllocation(on: ShardGroup(shardCount: 1, idleCollectDelay: benchmarkIdleCollectDelay)) {
+            allocator in
             guard allocator.isOnShardThread else { fatalError("compare: not on a shard thread") }
             switch (scenario, name) {
             case ("churn", "UniqueBuffer"): return uniqueChurn(allocator, streams, ops: ops.churn)

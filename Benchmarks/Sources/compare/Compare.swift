@@ -10,9 +10,25 @@ import Foundation
 /// Each (allocator, scenario) runs in a child process (this executable with `--child ID`), so
 /// preloading jemalloc or tcmalloc affects only that child. Repetitions are interleaved:
 /// for rep in 1...R { for each case { run child } }, and the tables show medians over R.
+///
+/// `compare --count ROW --ops N` instead runs one single-threaded row for N operations with a
+/// synchronous main (valgrind cannot follow Swift's async main), for `scripts/instructions`.
 @main
 struct Compare {
-    static func main() async {
+    static func main() {
+        if CommandLine.arguments.contains("--count") {
+            InstructionCount.main(arguments: Array(CommandLine.arguments.dropFirst()))
+            return
+        }
+        Task {
+            await run()
+            fflush(nil)  // every output stream
+            exit(0)
+        }
+        dispatchMain()
+    }
+
+    static func run() async {
         var arguments = Array(CommandLine.arguments.dropFirst())
         func option(_ name: String) -> String? {
             guard let at = arguments.firstIndex(of: name), at + 1 < arguments.count else { return nil }

@@ -4,8 +4,11 @@ import ShardedHeap
 import Synchronization
 
 // Multi-task workloads. The same code runs on plain threads (glibc, mimalloc, jemalloc, tcmalloc)
-// and on shard threads (each worker inside `withShardedAllocation(heap:shard:)` of a heap with one
-// shard per worker), so only the allocator differs.
+// and on shard threads (each worker inside `withShardedAllocation(on:shard:)` of a group with one
+// shard per worker), so only the allocator differs. Every spawner pins worker `i` to CPU `i` (mod
+// the CPUs there are), so that every row runs with the same placement: producer/consumer, for
+// one, takes about 3x longer with its two threads on two CPUs than on one, and medians over runs
+// that mix the two placements move with the scheduler, not the allocator.
 
 /// A raw pointer that workers share on purpose; each workload says who touches what, when.
 struct Shared<T>: @unchecked Sendable {  // Safe: hand-offs are ordered by atomics or joins.
@@ -38,6 +41,7 @@ struct ThreadSpawner: Spawner {
                 nil,
                 { argument in
                     let work = Unmanaged<Work>.fromOpaque(argument!).takeRetainedValue()
+                    precondition(cab_pin_current_thread(Int32(work.index)) == 0, "cannot pin worker \(work.index)")
                     work.body(work.index)
                     return nil
                 },
@@ -50,7 +54,7 @@ struct ThreadSpawner: Spawner {
     }
 }
 
-/// One shard thread per worker: worker `i` runs inside `withShardedAllocation(heap:shard: i)`.
+/// One shard thread per worker: worker `i` runs inside `withShardedAllocation(on:shard: i)`.
 struct ShardSpawner: Spawner {
     let heap: ShardGroup
 
@@ -61,6 +65,8 @@ struct ShardSpawner: Spawner {
                 group.addTask {
                     await withShardedAllocation(on: heap, shard: index) { allocator in
                         guard allocator.isOnShardThread else { fatalError("worker \(index) is not on a shard thread") }
+                        // The shard's thread is the worker's: pin it as ThreadSpawner pins its own.
+                        precondition(cab_pin_current_thread(Int32(index)) == 0, "cannot pin worker \(index)")
                         body(index)
                     }
                 }

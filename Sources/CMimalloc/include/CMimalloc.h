@@ -19,6 +19,7 @@ extern "C" {
 typedef struct cmi_table_s {
     void *(*malloc)(size_t size);
     void *(*malloc_aligned)(size_t size, size_t alignment);
+    void *(*malloc_aligned_at)(size_t size, size_t alignment, size_t offset);
     void *(*realloc_aligned)(void *p, size_t newsize, size_t alignment);
     void (*free)(void *p);
     size_t (*usable_size)(const void *p);
@@ -32,6 +33,7 @@ typedef struct cmi_table_s {
     void (*heap_collect)(mi_heap_t *heap, bool force);
     void *(*heap_malloc)(mi_heap_t *heap, size_t size);
     void *(*heap_malloc_aligned)(mi_heap_t *heap, size_t size, size_t alignment);
+    void *(*heap_malloc_aligned_at)(mi_heap_t *heap, size_t size, size_t alignment, size_t offset);
     bool (*heap_contains_block)(mi_heap_t *heap, const void *p);
     bool (*heap_visit_blocks)(const mi_heap_t *heap, bool all, mi_block_visit_fun *visitor, void *arg);
 
@@ -85,10 +87,152 @@ static inline size_t cmi_libc_usable_size(void *p) { return cmi_libc.usable_size
 extern volatile int cmi_fork_generation;
 static inline int cmi_get_fork_generation(void) { return cmi_fork_generation; }
 
-// MARK: Thread-local shard slot (read on every allocation, so it is a plain TLS load).
-extern __thread void *cmi_current_shard;
-static inline void *cmi_get_current_shard(void) { return cmi_current_shard; }
-static inline void cmi_set_current_shard(void *slot) { cmi_current_shard = slot; }
+// MARK: Shards and their counters
+//
+// A shard is one mimalloc heap owned by one thread. Its record is read on every allocation and
+// free, so it lives here, with the layout spelled out: what the owner writes sits on one pair of
+// cache lines, what other threads touch on the next pair (128 bytes apart, so that the adjacent
+// line prefetcher does not pull the two together). Records are allocated aligned to 128 bytes
+// (aligned_alloc; Swift does not import over-aligned C types, so the alignment is the
+// allocation's, and the padding keeps the size a multiple of 128) and never freed.
+//
+// Counting without atomic read-modify-writes:
+// - the owner counts its own allocations and frees in `owner_*` with a relaxed load and store
+//   (plain moves), which only it writes;
+// - every other thread counts in a record of its own (`cmi_thread_counts_t`), one entry per
+//   shard it touched recently, again with relaxed loads and stores that only it writes;
+// - a reader sums the owner's fields, the per-thread entries and what departed threads and
+//   evicted entries left in `flushed_*` (relaxed atomic adds, off every fast path).
+// A reading taken while other threads work may mix moments; once the work is done, it is exact.
+
+#define CMI_LINE_PAIR 128
+
+typedef struct cmi_shard_s {
+    // Set before the owner runs any work, read by the owner on every allocation.
+    mi_heap_t *heap;             // NULL when the shard has no heap (not started, retired, stopped)
+    const size_t *size_classes;  // usable size of each small request, by (size + 7) / 8
+    intptr_t group_id;           // the ShardGroup.id this record counts for
+    void *object;                // the Swift ShardSlot, unretained (slots are immortal)
+    // Written by the owner only (relaxed load + store); read anywhere (relaxed).
+    size_t owner_allocations;
+    size_t owner_allocated_bytes;
+    size_t owner_frees;
+    size_t owner_freed_bytes;
+    char owner_padding[CMI_LINE_PAIR - 8 * sizeof(size_t)];
+    // Touched by other threads: read on every remote free, written rarely.
+    int collect_requested;       // a remote free asked the owner to collect
+    int is_shard;                // 0 for a group's fallback bucket (no owner thread)
+    size_t flushed_allocations;  // counts of departed threads and evicted entries
+    size_t flushed_allocated_bytes;
+    size_t flushed_frees;
+    size_t flushed_freed_bytes;
+    size_t flushed_foreign;
+    char other_padding[CMI_LINE_PAIR - 2 * sizeof(int) - 5 * sizeof(size_t)];
+} cmi_shard_t;
+
+/// A new zeroed record, aligned to 128 bytes, never freed. NULL only when memory runs out.
+cmi_shard_t *cmi_shard_create(int is_shard, intptr_t group_id, void *object, const size_t *size_classes);
+
+/// One shard's counts in one thread's record.
+typedef struct cmi_thread_entry_s {
+    cmi_shard_t *shard;
+    size_t allocations;
+    size_t allocated_bytes;
+    size_t frees;
+    size_t freed_bytes;
+    size_t foreign;
+    size_t padding[2];
+} cmi_thread_entry_t;
+
+#define CMI_THREAD_ENTRIES 16
+
+/// What one thread counted on behalf of shards it does not own. Written by that thread only.
+typedef struct cmi_thread_counts_s {
+    cmi_thread_entry_t entries[CMI_THREAD_ENTRIES];
+    struct cmi_thread_counts_s *next;
+    struct cmi_thread_counts_s *previous;
+    char padding[CMI_LINE_PAIR - 2 * sizeof(void *)];
+} cmi_thread_counts_t;
+
+_Static_assert(sizeof(cmi_shard_t) == 2 * CMI_LINE_PAIR, "a shard record is two line pairs");
+_Static_assert(sizeof(cmi_thread_counts_t) % CMI_LINE_PAIR == 0, "thread records fill whole line pairs");
+
+/// The shard whose owner thread is the calling thread, or NULL. Initial-exec: a plain TLS load.
+extern __thread cmi_shard_t *cmi_current_shard __attribute__((tls_model("initial-exec")));
+/// The calling thread's record, or NULL before it first counted for another thread's shard.
+extern __thread cmi_thread_counts_t *cmi_thread_counts __attribute__((tls_model("initial-exec")));
+
+static inline cmi_shard_t *cmi_get_current_shard(void) { return cmi_current_shard; }
+static inline void cmi_set_current_shard(cmi_shard_t *shard) { cmi_current_shard = shard; }
+
+#define CMI_RELAXED_ADD(field, delta) \
+    __atomic_store_n(&(field), __atomic_load_n(&(field), __ATOMIC_RELAXED) + (delta), __ATOMIC_RELAXED)
+
+/// Finds or makes the calling thread's entry for `shard` (creating the thread's record, or
+/// evicting another shard's entry into its `flushed_*` fields).
+cmi_thread_entry_t *cmi_thread_entry_slow(cmi_shard_t *shard);
+
+/// The calling thread's entry for `shard`: one TLS load and one compare when it is there.
+static inline cmi_thread_entry_t *cmi_thread_entry(cmi_shard_t *shard) {
+    cmi_thread_counts_t *counts = cmi_thread_counts;
+    if (__builtin_expect(counts != NULL, 1)) {
+        cmi_thread_entry_t *entry = &counts->entries[((uintptr_t)shard >> 7) & (CMI_THREAD_ENTRIES - 1)];
+        if (__builtin_expect(__atomic_load_n(&entry->shard, __ATOMIC_RELAXED) == shard, 1)) return entry;
+    }
+    return cmi_thread_entry_slow(shard);
+}
+
+/// Asks an idle owner to collect soon (once until it does).
+void cmi_request_collect(cmi_shard_t *shard);
+/// What the owner calls on `object` when a remote free asks it to collect.
+void cmi_set_collect_handler(void (*handler)(void *object));
+
+/// An allocation by the owner thread of `shard`.
+static inline void cmi_count_owner_allocation(cmi_shard_t *shard, size_t bytes) {
+    CMI_RELAXED_ADD(shard->owner_allocations, 1);
+    CMI_RELAXED_ADD(shard->owner_allocated_bytes, bytes);
+}
+
+/// An allocation counted in `shard` by a thread that does not own it (fallback buckets).
+static inline void cmi_count_other_allocation(cmi_shard_t *shard, size_t bytes) {
+    cmi_thread_entry_t *entry = cmi_thread_entry(shard);
+    CMI_RELAXED_ADD(entry->allocations, 1);
+    CMI_RELAXED_ADD(entry->allocated_bytes, bytes);
+}
+
+/// An allocation asked of `shard`'s allocator off its owner thread.
+static inline void cmi_count_foreign(cmi_shard_t *shard) {
+    CMI_RELAXED_ADD(cmi_thread_entry(shard)->foreign, 1);
+}
+
+/// A free of a block counted in `origin`, on any thread.
+static inline void cmi_count_free(cmi_shard_t *origin, size_t bytes) {
+    if (origin == cmi_current_shard) {
+        CMI_RELAXED_ADD(origin->owner_frees, 1);
+        CMI_RELAXED_ADD(origin->owner_freed_bytes, bytes);
+        return;
+    }
+    cmi_thread_entry_t *entry = cmi_thread_entry(origin);
+    CMI_RELAXED_ADD(entry->frees, 1);
+    CMI_RELAXED_ADD(entry->freed_bytes, bytes);
+    if (__builtin_expect(__atomic_load_n(&origin->collect_requested, __ATOMIC_RELAXED) == 0, 0)
+        && origin->is_shard) {
+        cmi_request_collect(origin);
+    }
+}
+
+/// The owner clears the collect request before it collects.
+static inline void cmi_shard_clear_collect_request(cmi_shard_t *shard) {
+    __atomic_store_n(&shard->collect_requested, 0, __ATOMIC_RELAXED);
+}
+
+/// Sums of a shard's counters.
+typedef struct cmi_shard_counts_s {
+    size_t allocations, allocated_bytes, frees, freed_bytes, remote_frees, foreign;
+} cmi_shard_counts_t;
+
+/// Reads a shard's counters: its own, every live thread's entries, and the flushed sums.
+cmi_shard_counts_t cmi_shard_read(const cmi_shard_t *shard);
 
 // MARK: Per-thread block cache
 /// The size of every block the cache hands out.
@@ -104,6 +248,12 @@ void cmi_cached_block_put(void *block);
 static inline void *cmi_malloc(size_t size) { return cmi_table.malloc(size); }
 static inline void *cmi_malloc_aligned(size_t size, size_t alignment) {
     return cmi_table.malloc_aligned(size, alignment);
+}
+static inline void *cmi_malloc_aligned_at(size_t size, size_t alignment, size_t offset) {
+    return cmi_table.malloc_aligned_at(size, alignment, offset);
+}
+static inline void *cmi_heap_malloc_aligned_at(mi_heap_t *heap, size_t size, size_t alignment, size_t offset) {
+    return cmi_table.heap_malloc_aligned_at(heap, size, alignment, offset);
 }
 static inline void *cmi_realloc_aligned(void *p, size_t newsize, size_t alignment) {
     return cmi_table.realloc_aligned(p, newsize, alignment);

@@ -1,26 +1,45 @@
-/// One live block of mimalloc memory and the slot it is counted in.
+/// One live block of mimalloc memory and the record it is counted in.
 ///
 /// `Block` is the shared engine of `OwnedBuffer`, `UniqueBuffer` and the shard allocator. It
 /// decides, at each call and from the current thread, which heap may serve a request:
-/// - on the owner thread of a shard (of the requested heap, if one is named) it uses that shard's
-///   heap and counts with plain stores;
-/// - anywhere else it uses the calling thread's default mimalloc heap and counts the block in the
-///   heap's fallback bucket.
-/// Freeing is allowed on any thread (`mi_free`); the free is counted in the block's own slot.
+/// - on the owner thread of a shard (of the requested group, if one is named) it uses that
+///   shard's heap and counts with plain stores;
+/// - anywhere else it uses the calling thread's default mimalloc heap and counts the block in
+///   the group's fallback bucket (in the calling thread's own entry, with plain stores).
+/// Freeing is allowed on any thread (`mi_free`); the free is counted in the block's own record.
+///
+/// ## Inlined into the caller
+/// The allocation and free fast paths are `@inlinable`, so that a client module compiles them
+/// into its own code: a TLS load, two compares, mimalloc's allocation call and two plain stores.
+/// Everything rare (the fallback, failures, other allocators) is outlined.
+///
+/// Three words: the address, the usable size with the alignment's exponent in its top byte, and
+/// the record (or, with the low bit set, a retained box of another allocator).
+@usableFromInline
 struct Block {
-    var pointer: UnsafeMutableRawPointer
-    /// `mi_usable_size(pointer)`, kept so that frees need not ask again (for a block of an
-    /// external allocator: the requested size).
-    var usableSize: Int
-    /// The `ShardSlot` this block is counted in (slots are immortal), or, with the low bit set, a
-    /// retained `ExternalAllocator` box that owns the block.
-    var origin: UnsafeMutableRawPointer
+    @usableFromInline var pointer: UnsafeMutableRawPointer
+    /// `usableSize | log2(alignment) << 56`.
+    @usableFromInline var packedSize: UInt
+    /// The `cmi_shard_t` record this block is counted in (records are immortal), or, with the low
+    /// bit set, a retained `ExternalAllocator` box that owns the block.
+    @usableFromInline var origin: UnsafeMutableRawPointer
 
-    init(pointer: UnsafeMutableRawPointer, usableSize: Int, origin: UnsafeMutableRawPointer) {
+    @inlinable
+    @inline(__always)
+    init(pointer: UnsafeMutableRawPointer, usableSize: Int, alignment: Int, origin: UnsafeMutableRawPointer) {
         self.pointer = pointer
-        self.usableSize = usableSize
+        self.packedSize = UInt(bitPattern: usableSize) | UInt(alignment.trailingZeroBitCount) << 56
         self.origin = origin
     }
+
+    /// `mi_usable_size(pointer)`, kept so that frees need not ask again (for a block of an
+    /// external allocator: the requested size).
+    @inlinable
+    var usableSize: Int { Int(bitPattern: packedSize & (1 << 56 - 1)) }
+
+    /// The alignment the block was made with.
+    @inlinable
+    var alignment: Int { 1 << Int(packedSize >> 56) }
 }
 
 extension Block {
@@ -28,117 +47,136 @@ extension Block {
     static let maximumAlignment = 1 << 16
 
     /// Checks a request and traps with a message naming the bad value.
+    @inlinable
     @inline(__always)
     static func checkRequest(byteCount: Int, alignment: Int, caller: StaticString) {
+        if _slowPath(byteCount < 0 || alignment <= 0 || alignment & (alignment &- 1) != 0 || alignment > 1 << 16) {
+            badRequest(byteCount: byteCount, alignment: alignment, caller: caller)
+        }
+    }
+
+    @usableFromInline
+    @inline(never)
+    static func badRequest(byteCount: Int, alignment: Int, caller: StaticString) -> Never {
         require(byteCount >= 0, "\(caller): byteCount must not be negative (got \(byteCount))")
-        require(
-            alignment > 0 && alignment & (alignment - 1) == 0 && alignment <= maximumAlignment,
-            "\(caller): alignment must be a power of two from 1 to \(maximumAlignment) (got \(alignment))"
-        )
+        fatalError("\(caller): alignment must be a power of two from 1 to \(maximumAlignment) (got \(alignment))")
     }
 
     /// Allocates a block.
     ///
     /// - Parameters:
     ///   - groupID: Serve only from shards of this group; nil for any shard of any group.
-    ///   - fallback: The bucket that counts the block when no suitable shard runs the caller.
+    ///   - fallback: The bucket that counts the block when no suitable shard runs the caller
+    ///     (evaluated only then).
     ///   - boundShard: The shard an allocator was bound to; an off-owner request counts one
     ///     foreign allocation there.
     /// - Returns: nil when mimalloc is out of memory.
+    @inlinable
     @inline(__always)
     static func allocate(
         byteCount: Int,
         alignment: Int,
         groupID: Int?,
-        fallback: ShardSlot,
-        boundShard: ShardSlot? = nil
+        fallback: @autoclosure () -> Mimalloc.Shard,
+        boundShard: Mimalloc.Shard? = nil
     ) -> Block? {
-        if let current = Mimalloc.currentShardSlot {
-            // Safe: slots are immortal (ShardSlot.registry), so the unretained reference is valid.
-            let served: Block?? = ShardSlot.from(current)._withUnsafeGuaranteedRef { slot in
-                guard groupID == nil || slot.groupID == groupID, let heap = slot.heap else { return .none }
-                // Safe: the thread-local slot is only ever set on the heap's owner thread, so
-                // using `heap` here is use on its owner.
-                guard let (pointer, usable) = heap.allocate(byteCount: byteCount, alignment: alignment) else {
-                    return .some(nil)
-                }
-                slot.recordOwnerAllocation(bytes: usable)
-                #if DEBUG
-                OwnershipAudit.check(pointer, in: heap, of: slot)
-                #endif
-                return .some(Block(pointer: pointer, usableSize: usable, origin: current))
-            }
-            if let served { return served }
+        if let current = Mimalloc.Shard.current, groupID == nil || current.groupID == groupID,
+            let heap = current.heap
+        {
+            // Safe: a thread's current record is set only on that shard's owner thread, so using
+            // its heap here is use on its owner.
+            guard
+                let (pointer, usable) = heap.allocate(
+                    byteCount: byteCount,
+                    alignment: alignment,
+                    table: current.sizeClasses
+                )
+            else { return nil }
+            current.countOwnerAllocation(bytes: usable)
+            #if DEBUG
+            OwnershipAudit.check(pointer, in: heap, of: current)
+            #endif
+            return Block(pointer: pointer, usableSize: usable, alignment: alignment, origin: current.opaque)
         }
-        return allocateFallback(byteCount: byteCount, alignment: alignment, fallback: fallback, boundShard: boundShard)
+        return allocateFallback(
+            byteCount: byteCount,
+            alignment: alignment,
+            fallback: fallback(),
+            boundShard: boundShard
+        )
     }
 
+    @usableFromInline
     @inline(never)
     static func allocateFallback(
         byteCount: Int,
         alignment: Int,
-        fallback: ShardSlot,
-        boundShard: ShardSlot?
+        fallback: Mimalloc.Shard,
+        boundShard: Mimalloc.Shard?
     ) -> Block? {
         guard let (pointer, usable) = Mimalloc.allocate(byteCount: byteCount, alignment: alignment) else {
             return nil
         }
-        fallback.recordSharedAllocation(bytes: usable)
-        boundShard?.foreignAllocations.wrappingAdd(1, ordering: .relaxed)
-        return Block(pointer: pointer, usableSize: usable, origin: fallback.opaque)
+        fallback.countOtherAllocation(bytes: usable)
+        boundShard?.countForeignAllocation()
+        return Block(pointer: pointer, usableSize: usable, alignment: alignment, origin: fallback.opaque)
     }
 
     /// Explains why `allocate` just returned nil on this thread: the shard serving the caller has
     /// a memory limit (its arena is full), or mimalloc is out of memory.
+    @usableFromInline
     static func failure(byteCount: Int, alignment: Int, groupID: Int?) -> AllocationError {
-        if let current = Mimalloc.currentShardSlot {
-            let slot = ShardSlot.from(current).takeUnretainedValue()
-            if groupID == nil || slot.groupID == groupID, let limit = slot.memoryLimit {
-                return .limitExceeded(shard: slot.index, limit: limit, requested: byteCount)
-            }
+        if let slot = ShardSlot.current, groupID == nil || slot.groupID == groupID, let limit = slot.memoryLimit {
+            return .limitExceeded(shard: slot.index, limit: limit, requested: byteCount)
         }
         return .outOfMemory(requested: byteCount, alignment: alignment)
     }
 
     /// Traps with the message of `error`.
+    @usableFromInline
+    @inline(never)
     static func fail(_ error: AllocationError) -> Never {
         fatalError("ShardedHeap: \(error)")
     }
 
-    /// Frees the block on the calling thread (any thread) and counts the free in its slot.
+    /// Traps with the failure `allocate` just met (see ``failure(byteCount:alignment:groupID:)``).
+    @usableFromInline
+    @inline(never)
+    static func failAllocation(byteCount: Int, alignment: Int, groupID: Int?) -> Never {
+        fail(failure(byteCount: byteCount, alignment: alignment, groupID: groupID))
+    }
+
+    /// Frees the block on the calling thread (any thread) and counts the free in its record.
+    @inlinable
     @inline(__always)
     func free() {
-        if isExternal {
+        if _slowPath(isExternal) {
             freeExternal()
             return
         }
         Mimalloc.free(pointer)
-        if Mimalloc.currentShardSlot == origin {
-            // Safe: slots are immortal; on the owner thread the plain-store path is exclusive.
-            ShardSlot.from(origin)._withUnsafeGuaranteedRef { $0.recordOwnerFree(bytes: usableSize) }
-        } else {
-            ShardSlot.from(origin)._withUnsafeGuaranteedRef { $0.recordSharedFree(bytes: usableSize) }
-        }
+        Mimalloc.Shard(opaque: origin).countFree(bytes: usableSize)
     }
 
     /// Moves the block to one of `newByteCount` bytes, keeping the first
     /// `min(oldByteCount, newByteCount)` bytes. The new block is placed from the calling thread,
-    /// in the same heap as the old one. Stays in place when the size class still fits.
+    /// in the same group as the old one. Stays in place when the size class still fits.
     /// - Returns: false when out of memory; the block is then unchanged.
-    mutating func resize(from oldByteCount: Int, to newByteCount: Int, alignment: Int) -> Bool {
+    mutating func resize(from oldByteCount: Int, to newByteCount: Int) -> Bool {
+        let alignment = self.alignment
         if isExternal {
             return resizeExternal(to: newByteCount, alignment: alignment)
         }
         if newByteCount <= usableSize && newByteCount >= usableSize / 2 {
             return true
         }
-        let slot = ShardSlot.from(origin).takeUnretainedValue()
+        let slot = ShardSlot.of(Mimalloc.Shard(opaque: origin))
         guard
             let moved = Block.allocate(
                 byteCount: newByteCount,
                 alignment: alignment,
                 groupID: slot.groupID,
-                fallback: slot.fallback
+                fallback: slot.fallback.shard
             )
         else { return false }
         // Safe: both blocks are live and at least `min(old, new)` bytes long; they are distinct.
@@ -169,24 +207,23 @@ extension Block {
         guard let pointer = try? allocator.allocate(byteCount: byteCount, alignment: alignment) else { return nil }
         let box = Unmanaged.passRetained(ExternalAllocator(allocator)).toOpaque()
         // Safe: class instances are at least 16-byte aligned, so bit 0 is free for the tag.
-        return Block(pointer: pointer, usableSize: byteCount, origin: box + 1)
+        return Block(pointer: pointer, usableSize: byteCount, alignment: alignment, origin: box + 1)
     }
 
     /// The block behind a buffer made without an allocator: from the shard running the caller (any
-    /// group), or the calling thread's default heap counted in
-    /// `ShardGroup.shared`'s fallback bucket. Traps on bad arguments and when memory runs out.
+    /// group), or the calling thread's default heap counted in `ShardGroup.shared`'s fallback
+    /// bucket. Traps on bad arguments and when memory runs out.
+    @inlinable
     static func make(byteCount: Int, alignment: Int, caller: StaticString) -> Block {
         checkRequest(byteCount: byteCount, alignment: alignment, caller: caller)
-        guard
-            let block = allocate(
-                byteCount: byteCount,
-                alignment: alignment,
-                groupID: nil,
-                fallback: ShardGroup.shared.fallbackSlot
-            )
-        else { fail(failure(byteCount: byteCount, alignment: alignment, groupID: nil)) }
+        guard let block = allocate(byteCount: byteCount, alignment: alignment, groupID: nil, fallback: sharedFallback)
+        else { failAllocation(byteCount: byteCount, alignment: alignment, groupID: nil) }
         return block
     }
+
+    /// `ShardGroup.shared`'s fallback bucket, for blocks made without an allocator.
+    @usableFromInline
+    static var sharedFallback: Mimalloc.Shard { ShardGroup.shared.fallbackSlot.shard }
 
     /// The block behind a buffer made with an allocator: a shard allocator's own path, or any
     /// other allocator (each frees blocks one by one; regions are not allocators). Traps on bad
@@ -204,7 +241,7 @@ extension Block {
         } else {
             made = allocate(byteCount: byteCount, alignment: alignment, through: allocator)
         }
-        guard let block = made else { fail(failure(byteCount: byteCount, alignment: alignment, groupID: nil)) }
+        guard let block = made else { failAllocation(byteCount: byteCount, alignment: alignment, groupID: nil) }
         return block
     }
 
@@ -215,6 +252,7 @@ extension Block {
         return slot.index
     }
 
+    @inlinable
     @inline(__always)
     var isExternal: Bool { Int(bitPattern: origin) & 1 != 0 }
 
@@ -225,11 +263,12 @@ extension Block {
 
     /// The slot this block is counted in, or nil for a block of an external allocator.
     var slot: ShardSlot? {
-        isExternal ? nil : ShardSlot.from(origin).takeUnretainedValue()
+        isExternal ? nil : ShardSlot.of(Mimalloc.Shard(opaque: origin))
     }
 
+    @usableFromInline
     @inline(never)
-    private func freeExternal() {
+    func freeExternal() {
         // Safe: the box was retained once when the block was made and is released once, here.
         let box = externalBox.takeRetainedValue()
         box.allocator.deallocate(pointer)
@@ -241,7 +280,7 @@ extension Block {
             return false
         }
         pointer = moved
-        usableSize = newByteCount
+        packedSize = UInt(bitPattern: newByteCount) | (packedSize & ~(1 << 56 - 1))
         return true
     }
 }

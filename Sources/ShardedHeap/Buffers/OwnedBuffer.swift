@@ -20,17 +20,18 @@
 /// On a shard's owner thread new memory comes from that shard's heap; elsewhere from the calling
 /// thread's default mimalloc heap.
 public final class OwnedBuffer {
-    let block: Block
+    @usableFromInline let block: Block
     /// The number of bytes in the buffer, all initialised.
     public let count: Int
-    /// The alignment of the first byte.
-    public let alignment: Int
 
-    init(block: Block, count: Int, alignment: Int) {
+    @inlinable
+    init(block: Block, count: Int) {
         self.block = block
         self.count = count
-        self.alignment = alignment
     }
+
+    /// The alignment of the first byte.
+    public var alignment: Int { block.alignment }
 
     /// Takes over the block of `buffer`, with no copy of the bytes and no new allocation. The new
     /// buffer holds the unique buffer's initialised bytes (its ``UniqueBuffer/count``).
@@ -38,10 +39,10 @@ public final class OwnedBuffer {
     /// - Complexity: O(1): one object for the reference count.
     ///
     /// Any thread may call this.
+    @inlinable
     public convenience init(_ buffer: consuming UniqueBuffer) {
-        let alignment = buffer.alignment
         let (block, count) = buffer.takeBlock()
-        self.init(block: block, count: count, alignment: alignment)
+        self.init(block: block, count: count)
     }
 
     /// Allocates `byteCount` bytes set to zero.
@@ -58,7 +59,7 @@ public final class OwnedBuffer {
         let block = Block.make(byteCount: byteCount, alignment: alignment, caller: "OwnedBuffer")
         // Safe: the block holds at least `byteCount` bytes, none shared yet.
         block.pointer.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount)
-        self.init(block: block, count: byteCount, alignment: alignment)
+        self.init(block: block, count: byteCount)
     }
 
     /// Allocates a buffer holding a copy of `bytes`.

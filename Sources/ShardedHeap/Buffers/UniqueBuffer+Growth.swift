@@ -107,12 +107,13 @@ extension UniqueBuffer {
     /// ``count``).
     mutating func moveBlock(toCapacity newCapacity: Int, caller: StaticString) {
         Block.checkRequest(byteCount: newCapacity, alignment: alignment, caller: caller)
-        guard block.resize(from: count, to: newCapacity, alignment: alignment) else {
-            Block.fail(Block.failure(byteCount: newCapacity, alignment: alignment, groupID: nil))
+        guard block.resize(from: count, to: newCapacity) else {
+            Block.failAllocation(byteCount: newCapacity, alignment: alignment, groupID: nil)
         }
     }
 
     /// Sets the bytes from ``count`` up to `newCount` (which fits the capacity) to zero.
+    @usableFromInline
     mutating func zeroFill(to newCount: Int) {
         // Safe: `count <= newCount <= capacity`; these bytes belong to the block.
         (block.pointer + count).initializeMemory(as: UInt8.self, repeating: 0, count: newCount - count)

@@ -31,18 +31,26 @@
 /// ## Threads
 /// It is `Sendable`: sending it moves the only owner. Its methods run on whatever thread the
 /// owner runs on.
+@frozen
 public struct UniqueBuffer: ~Copyable {
-    var block: Block
-    /// The number of initialised bytes, from the start of the buffer.
-    public internal(set) var count: Int
-    /// The alignment of the first byte.
-    public let alignment: Int
+    @usableFromInline var block: Block
+    @usableFromInline var initializedCount: Int
 
-    init(block: Block, count: Int, alignment: Int) {
+    @inlinable
+    @inline(__always)
+    init(block: Block, count: Int) {
         self.block = block
-        self.count = count
-        self.alignment = alignment
+        self.initializedCount = count
     }
+
+    /// The number of initialised bytes, from the start of the buffer.
+    public internal(set) var count: Int {
+        @inlinable get { initializedCount }
+        set { initializedCount = newValue }
+    }
+
+    /// The alignment of the first byte.
+    public var alignment: Int { block.alignment }
 
     /// Allocates room for at least `capacity` bytes, none of them initialised yet (``count`` is
     /// 0).
@@ -55,12 +63,9 @@ public struct UniqueBuffer: ~Copyable {
     /// - Complexity: O(1).
     ///
     /// Any thread may call this.
+    @inlinable
     public init(capacity: Int, alignment: Int = 16) {
-        self.init(
-            block: Block.make(byteCount: capacity, alignment: alignment, caller: "UniqueBuffer"),
-            count: 0,
-            alignment: alignment
-        )
+        self.init(block: Block.make(byteCount: capacity, alignment: alignment, caller: "UniqueBuffer"), count: 0)
     }
 
     /// Allocates `byteCount` bytes set to zero (``count`` is `byteCount`).
@@ -74,11 +79,7 @@ public struct UniqueBuffer: ~Copyable {
     ///
     /// Any thread may call this.
     public init(byteCount: Int, alignment: Int = 16) {
-        self.init(
-            block: Block.make(byteCount: byteCount, alignment: alignment, caller: "UniqueBuffer"),
-            count: 0,
-            alignment: alignment
-        )
+        self.init(block: Block.make(byteCount: byteCount, alignment: alignment, caller: "UniqueBuffer"), count: 0)
         zeroFill(to: byteCount)
     }
 
@@ -138,7 +139,7 @@ public struct UniqueBuffer: ~Copyable {
     /// Any thread may call this.
     public init<A: Allocator & Sendable>(capacity: Int, alignment: Int = 16, allocator: A) {
         let block = Block.make(byteCount: capacity, alignment: alignment, allocator: allocator, caller: "UniqueBuffer")
-        self.init(block: block, count: 0, alignment: alignment)
+        self.init(block: block, count: 0)
     }
 
     /// Allocates `byteCount` zeroed bytes from `allocator`, which the buffer then frees through.
@@ -151,11 +152,13 @@ public struct UniqueBuffer: ~Copyable {
         zeroFill(to: byteCount)
     }
 
+    @inlinable
     deinit {
         block.free()
     }
 
     /// Hands the block to a new owner without freeing it.
+    @inlinable
     consuming func takeBlock() -> (block: Block, count: Int) {
         let taken = (block, count)
         discard self

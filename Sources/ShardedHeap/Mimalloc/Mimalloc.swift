@@ -11,6 +11,7 @@ import Glibc
 /// The package never links libmimalloc, because linking it replaces `malloc` for the whole
 /// process. `Mimalloc` opens the library on first use and traps with a message naming the Debian
 /// package when it is missing.
+@usableFromInline
 enum Mimalloc {
     /// The environment variable that overrides the library path (used by tests and by people who
     /// keep mimalloc somewhere unusual).
@@ -85,13 +86,23 @@ enum Mimalloc {
         cmi_realloc_aligned(pointer, byteCount, max(alignment, 1))
     }
 
+    /// Allocates `byteCount` bytes from the calling thread's default heap such that the address
+    /// `offset` bytes into the block is aligned to `alignment` (`mi_malloc_aligned_at`).
+    /// - Returns: The block, or nil when out of memory.
+    static func allocate(byteCount: Int, alignment: Int, alignedAt offset: Int) -> UnsafeMutableRawPointer? {
+        ensureLoaded()
+        return cmi_malloc_aligned_at(byteCount, alignment, offset)
+    }
+
     /// Frees a block of any mimalloc heap. Safe from any thread.
+    @inlinable
     @inline(__always)
     static func free(_ pointer: UnsafeMutableRawPointer) {
         cmi_free(pointer)
     }
 
     /// The usable size of a live block. O(1); safe from any thread.
+    @inlinable
     @inline(__always)
     static func usableSize(_ pointer: UnsafeRawPointer) -> Int {
         cmi_usable_size(pointer)
@@ -177,16 +188,6 @@ enum Mimalloc {
     @inline(__always)
     static var forkGeneration: Int32 { cmi_get_fork_generation() }
 
-    // MARK: Per-thread shard slot
-
-    /// The shard slot whose owner thread is the calling thread, as an opaque pointer, or nil.
-    /// A plain thread-local load: this is read on every allocation.
-    @inline(__always)
-    static var currentShardSlot: UnsafeMutableRawPointer? {
-        get { cmi_get_current_shard() }
-        set { cmi_set_current_shard(newValue) }
-    }
-
     // MARK: Per-thread block cache
 
     /// The size of every block of the per-thread cache.
@@ -264,33 +265,48 @@ enum Mimalloc {
 extension Mimalloc {
     /// A mimalloc heap (`mi_heap_t *`). Every operation except `contains` from the owner must
     /// run on the thread that created the heap; the type cannot enforce that, so it is internal
-    /// and only `ShardExecutor`'s thread uses it.
+    /// and only a shard's own thread uses it.
+    @usableFromInline
     struct Heap: @unchecked Sendable {
         // @unchecked: the pointer is passed between threads only to be used on its owner.
-        let raw: OpaquePointer
+        @usableFromInline let raw: OpaquePointer
+
+        @inlinable
+        init(raw: OpaquePointer) {
+            self.raw = raw
+        }
 
         /// Creates a heap owned by the calling thread, confined to `arena` when one is given.
         static func createOnCallingThread(inArena arena: Arena? = nil) -> Heap? {
             ensureLoaded()
             let made = arena.map { cmi_heap_new_in_arena($0.id) } ?? cmi_heap_new()
-            guard let raw = made else { return nil }
-            return Heap(raw: raw, sizeClasses: Mimalloc.sizeClasses)
+            return made.map(Heap.init(raw:))
         }
 
         /// Allocates a block. Owner thread only.
+        /// - Parameter table: `Mimalloc.sizeClasses`, as the shard's record holds it.
         /// - Returns: The block and its usable size, or nil when out of memory.
+        @inlinable
         @inline(__always)
-        func allocate(byteCount: Int, alignment: Int) -> (pointer: UnsafeMutableRawPointer, usableSize: Int)? {
+        func allocate(
+            byteCount: Int,
+            alignment: Int,
+            table: UnsafePointer<Int>
+        ) -> (pointer: UnsafeMutableRawPointer, usableSize: Int)? {
             let raw = self.raw
-            return SizeClasses.place(byteCount: byteCount, alignment: alignment, table: sizeClasses) { byteCount in
+            return SizeClasses.place(byteCount: byteCount, alignment: alignment, table: table) { byteCount in
                 cmi_heap_malloc(raw, byteCount)
             } aligned: { byteCount, alignment in
                 cmi_heap_malloc_aligned(raw, byteCount, alignment)
             }
         }
 
-        /// `Mimalloc.sizeClasses`, kept here so the owner's fast path needs no lazy-global check.
-        let sizeClasses: UnsafePointer<Int>
+        /// Allocates `byteCount` bytes such that the address `offset` bytes in is aligned to
+        /// `alignment` (`mi_heap_malloc_aligned_at`). Owner thread only.
+        @usableFromInline
+        func allocate(byteCount: Int, alignment: Int, alignedAt offset: Int) -> UnsafeMutableRawPointer? {
+            cmi_heap_malloc_aligned_at(raw, byteCount, alignment, offset)
+        }
 
         /// Returns memory freed by other threads and empty pages to mimalloc (and, with `force`,
         /// to the OS).
@@ -299,6 +315,7 @@ extension Mimalloc {
         }
 
         /// Whether `pointer` is a block of this heap. Owner thread only.
+        @usableFromInline
         func contains(_ pointer: UnsafeRawPointer) -> Bool {
             cmi_heap_contains_block(raw, pointer)
         }
@@ -313,6 +330,135 @@ extension Mimalloc {
         /// Never `mi_heap_destroy`, which in 2.0.9 can free other threads' blocks.
         func delete() {
             cmi_heap_delete(raw)
+        }
+    }
+}
+
+extension Mimalloc {
+    /// The counting record of one shard, or of a group's fallback bucket (`cmi_shard_t`, laid out
+    /// in the C shim so that what the owner writes and what other threads touch sit 128 bytes
+    /// apart).
+    ///
+    /// The owner thread counts its own allocations and frees in the record with plain stores;
+    /// every other thread counts in an entry of its own per-thread record (see `CMimalloc.h`),
+    /// also with plain stores; readers sum both. No counter is ever updated with an atomic
+    /// read-modify-write on a fast path.
+    @usableFromInline
+    struct Shard: Equatable, @unchecked Sendable {
+        // @unchecked: the record is immortal; its fields are written only as described above.
+        @usableFromInline let raw: UnsafeMutablePointer<cmi_shard_t>
+
+        @inlinable
+        init(raw: UnsafeMutablePointer<cmi_shard_t>) {
+            self.raw = raw
+        }
+
+        /// The record behind an opaque pointer from ``opaque``.
+        @inlinable
+        init(opaque: UnsafeMutableRawPointer) {
+            // Safe: every opaque record pointer came from `opaque`; records are never freed.
+            raw = opaque.assumingMemoryBound(to: cmi_shard_t.self)
+        }
+
+        /// A new record (never freed): `isShard` false for a fallback bucket.
+        static func create(isShard: Bool, groupID: Int) -> Shard {
+            ensureLoaded()
+            guard let raw = cmi_shard_create(isShard ? 1 : 0, groupID, nil, Mimalloc.sizeClasses) else {
+                fatalError("ShardedHeap: out of memory allocating a shard's record")
+            }
+            return Shard(raw: raw)
+        }
+
+        /// The record as an untyped pointer, as blocks keep it.
+        @inlinable
+        var opaque: UnsafeMutableRawPointer { UnsafeMutableRawPointer(raw) }
+
+        /// The shard whose owner thread is the calling thread, or nil. One TLS load.
+        @inlinable
+        static var current: Shard? {
+            cmi_get_current_shard().map(Shard.init(raw:))
+        }
+
+        /// Makes `shard` the calling thread's own (its thread starts), or clears it.
+        static func setCurrent(_ shard: Shard?) {
+            cmi_set_current_shard(shard?.raw)
+        }
+
+        /// The shard's heap: read and written only by the owner thread.
+        @inlinable
+        var heap: Heap? {
+            raw.pointee.heap.map(Heap.init(raw:))
+        }
+
+        /// Sets the heap. Owner thread only, before and after it runs work.
+        func setHeap(_ heap: Heap?) {
+            raw.pointee.heap = heap?.raw
+        }
+
+        /// The `ShardGroup.id` the record counts for.
+        @inlinable
+        var groupID: Int { raw.pointee.group_id }
+
+        /// `Mimalloc.sizeClasses`, kept in the record so the fast path needs no lazy-global check.
+        @inlinable
+        var sizeClasses: UnsafePointer<Int> { raw.pointee.size_classes.unsafelyUnwrapped }
+
+        /// The Swift object this record belongs to (unretained), once set.
+        var object: UnsafeMutableRawPointer? {
+            get { raw.pointee.object }
+            nonmutating set { raw.pointee.object = newValue }
+        }
+
+        /// Counts an allocation made by the owner thread: two plain stores.
+        @inlinable
+        @inline(__always)
+        func countOwnerAllocation(bytes: Int) {
+            cmi_count_owner_allocation(raw, bytes)
+        }
+
+        /// Counts an allocation made here by a thread that does not own the record (a fallback
+        /// bucket's): plain stores into the calling thread's own entry.
+        @inlinable
+        func countOtherAllocation(bytes: Int) {
+            cmi_count_other_allocation(raw, bytes)
+        }
+
+        /// Counts an allocation asked of this shard's allocator off its thread.
+        @inlinable
+        func countForeignAllocation() {
+            cmi_count_foreign(raw)
+        }
+
+        /// Counts a free of a block counted here, on the calling thread (any thread); asks an
+        /// idle owner to collect after a remote free.
+        @inlinable
+        @inline(__always)
+        func countFree(bytes: Int) {
+            cmi_count_free(raw, bytes)
+        }
+
+        /// The owner clears the request that remote frees set, before collecting.
+        func clearCollectRequest() {
+            cmi_shard_clear_collect_request(raw)
+        }
+
+        /// A reading of the record's counters, with every thread's entries.
+        var counters: AllocationCounters {
+            let counts = cmi_shard_read(raw)
+            return AllocationCounters(
+                totalAllocations: counts.allocations,
+                totalDeallocations: counts.frees,
+                allocatedBytes: counts.allocated_bytes,
+                freedBytes: counts.freed_bytes,
+                remoteDeallocations: counts.remote_frees,
+                foreignAllocations: counts.foreign
+            )
+        }
+
+        /// Sets what the owner runs when a remote free asks it to collect: `handler` gets the
+        /// record's ``object``. Call once, before any shard starts.
+        static func setCollectHandler(_ handler: @convention(c) (UnsafeMutableRawPointer?) -> Void) {
+            cmi_set_collect_handler(handler)
         }
     }
 }

@@ -10,11 +10,13 @@
 /// (mimalloc lays such blocks out on multiples of their size class). The result is still checked
 /// with one mask; a misaligned block, which mimalloc does not produce today, would be freed and
 /// placed again through the aligned path, so a layout change costs speed, never correctness.
+@usableFromInline
 enum SizeClasses {
     /// Requests up to this many bytes use the table.
-    static let largestSmallRequest = 1024
-    static let tableCount = largestSmallRequest / 8 + 1
+    @usableFromInline static var largestSmallRequest: Int { 1024 }
+    static let tableCount = 1024 / 8 + 1
 
+    @inlinable
     @inline(__always)
     static func place(
         byteCount: Int,

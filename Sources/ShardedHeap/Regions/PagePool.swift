@@ -114,16 +114,15 @@ public final class PagePool {
     ///
     /// Any thread may call this.
     public static var current: PagePool {
-        guard let opaque = Mimalloc.currentShardSlot else { return .shared }
         // Safe: slots are immortal, and `pagePool` is touched only on the slot's owner thread,
         // which is the calling thread.
-        let slot = ShardSlot.from(opaque).takeUnretainedValue()
+        guard let slot = ShardSlot.current else { return .shared }
         if let pool = slot.pagePool { return pool }
         let pool = PagePool(
             chunkSize: defaultChunkSize,
             pageSize: defaultPageSize,
             allocator: MimallocAllocator(),
-            ownerSlot: opaque
+            ownerSlot: slot.shard.opaque
         )
         slot.pagePool = pool
         return pool
@@ -133,7 +132,7 @@ public final class PagePool {
     /// owner, only on the owner thread for a shard's pool.
     @inline(__always)
     var isTakeableHere: Bool {
-        ownerSlot == nil || ownerSlot == Mimalloc.currentShardSlot
+        ownerSlot == nil || ownerSlot == Mimalloc.Shard.current?.opaque
     }
 
     /// Whether this is a shard's pool, confined to its owner thread.
@@ -163,7 +162,7 @@ public final class PagePool {
             return lock.withLock { takeUnlocked(upTo: maximum) }
         }
         require(
-            ownerSlot == Mimalloc.currentShardSlot,
+            ownerSlot == Mimalloc.Shard.current?.opaque,
             "PagePool: a shard's pool lends pages only on its shard's thread"
         )
         if store.free.isEmpty && inboxCount.load(ordering: .relaxed) > 0 {
@@ -204,7 +203,7 @@ public final class PagePool {
                 store.freePages += pageCount
                 freePageFigure.store(store.freePages, ordering: .relaxed)
             }
-        } else if ownerSlot == Mimalloc.currentShardSlot {
+        } else if ownerSlot == Mimalloc.Shard.current?.opaque {
             store.free.push(runs, pageSize: pageSize)
             store.freePages += pageCount
             freePageFigure.store(store.freePages, ordering: .relaxed)
@@ -243,7 +242,7 @@ public final class PagePool {
             return lock.withLock { trimUnlocked() }
         }
         require(
-            ownerSlot == Mimalloc.currentShardSlot,
+            ownerSlot == Mimalloc.Shard.current?.opaque,
             "PagePool.trim(): a shard's pool may be trimmed only on its shard's thread; use ShardGroup.trimPagePools()"
         )
         drainInbox()

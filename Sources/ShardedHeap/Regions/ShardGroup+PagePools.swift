@@ -15,7 +15,7 @@ extension ShardGroup {
             let slot = executor.slot
             total += await executor.perform {
                 // On a stopping shard the job may run after the slot was cleared: skip it then.
-                guard Mimalloc.currentShardSlot == slot.opaque else { return 0 }
+                guard Mimalloc.Shard.current == slot.shard else { return 0 }
                 return slot.pagePool?.trim() ?? 0
             }
         }
@@ -33,7 +33,7 @@ extension ShardGroup {
         guard executor.isRunningWithHeap else { return nil }
         let slot = executor.slot
         return await executor.perform {
-            guard Mimalloc.currentShardSlot == slot.opaque else { return nil }
+            guard Mimalloc.Shard.current == slot.shard else { return nil }
             return slot.pagePool?.statistics
         }
     }

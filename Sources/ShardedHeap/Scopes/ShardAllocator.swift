@@ -13,17 +13,24 @@
 /// A task-executor preference is not a guarantee, so the allocator never trusts a heap across an
 /// `await`. It is `Sendable` and may be used from any thread.
 public struct ShardAllocator: Sendable {
-    /// The heap this allocator serves.
+    /// The group this allocator serves.
     public let group: ShardGroup
     /// The shard this allocator's scope prefers.
     public let shardIndex: Int
 
-    let boundSlot: ShardSlot
+    /// `group.id`, kept here for the inlined fast path.
+    @usableFromInline let groupID: Int
+    /// The record of the bound shard (counts foreign allocations).
+    @usableFromInline let boundShard: Mimalloc.Shard
+    /// The record of the group's fallback bucket.
+    @usableFromInline let fallbackShard: Mimalloc.Shard
 
     init(group: ShardGroup, shardIndex: Int) {
         self.group = group
         self.shardIndex = shardIndex
-        self.boundSlot = group.executor(at: shardIndex).slot
+        self.groupID = group.id
+        self.boundShard = group.executor(at: shardIndex).slot.shard
+        self.fallbackShard = group.fallbackSlot.shard
     }
 
     /// The allocator of the innermost ``withShardedAllocation(on:shard:_:)`` scope of
@@ -36,14 +43,15 @@ public struct ShardAllocator: Sendable {
     /// of ``group``) rather than by the fallback.
     public var isOnShardThread: Bool { group.currentShardIndex != nil }
 
+    @inlinable
     @inline(__always)
     func allocateBlock(byteCount: Int, alignment: Int) -> Block? {
         Block.allocate(
             byteCount: byteCount,
             alignment: alignment,
-            groupID: group.id,
-            fallback: group.fallbackSlot,
-            boundShard: boundSlot
+            groupID: groupID,
+            fallback: fallbackShard,
+            boundShard: boundShard
         )
     }
 
@@ -57,12 +65,13 @@ public struct ShardAllocator: Sendable {
     ///   memory, or over a shard's memory limit, is a fatal error; use
     ///   ``tryMakeUniqueBuffer(capacity:alignment:)`` to handle it.
     /// - Complexity: O(1).
+    @inlinable
     public func makeUniqueBuffer(capacity: Int, alignment: Int = 16) -> UniqueBuffer {
         Block.checkRequest(byteCount: capacity, alignment: alignment, caller: "ShardAllocator.makeUniqueBuffer")
         guard let block = allocateBlock(byteCount: capacity, alignment: alignment) else {
-            Block.fail(Block.failure(byteCount: capacity, alignment: alignment, groupID: group.id))
+            Block.failAllocation(byteCount: capacity, alignment: alignment, groupID: groupID)
         }
-        return UniqueBuffer(block: block, count: 0, alignment: alignment)
+        return UniqueBuffer(block: block, count: 0)
     }
 
     /// Allocates a uniquely owned buffer with room for at least `capacity` bytes, throwing when
@@ -72,24 +81,26 @@ public struct ShardAllocator: Sendable {
     ///   memory limit is reached; ``AllocationError/outOfMemory(requested:alignment:)`` otherwise.
     /// - Precondition: `capacity >= 0` and `alignment` is a power of two in range.
     /// - Complexity: O(1).
+    @inlinable
     public func tryMakeUniqueBuffer(capacity: Int, alignment: Int = 16) throws(AllocationError) -> UniqueBuffer {
         Block.checkRequest(byteCount: capacity, alignment: alignment, caller: "ShardAllocator.tryMakeUniqueBuffer")
         guard let block = allocateBlock(byteCount: capacity, alignment: alignment) else {
-            throw Block.failure(byteCount: capacity, alignment: alignment, groupID: group.id)
+            throw Block.failure(byteCount: capacity, alignment: alignment, groupID: groupID)
         }
-        return UniqueBuffer(block: block, count: 0, alignment: alignment)
+        return UniqueBuffer(block: block, count: 0)
     }
 
     /// Allocates a uniquely owned buffer of `byteCount` zeroed bytes.
     ///
     /// - Precondition: As for ``makeUniqueBuffer(capacity:alignment:)``.
     /// - Complexity: O(`byteCount`).
+    @inlinable
     public func makeUniqueBuffer(byteCount: Int, alignment: Int = 16) -> UniqueBuffer {
         Block.checkRequest(byteCount: byteCount, alignment: alignment, caller: "ShardAllocator.makeUniqueBuffer")
         guard let block = allocateBlock(byteCount: byteCount, alignment: alignment) else {
-            Block.fail(Block.failure(byteCount: byteCount, alignment: alignment, groupID: group.id))
+            Block.failAllocation(byteCount: byteCount, alignment: alignment, groupID: groupID)
         }
-        var buffer = UniqueBuffer(block: block, count: 0, alignment: alignment)
+        var buffer = UniqueBuffer(block: block, count: 0)
         buffer.zeroFill(to: byteCount)
         return buffer
     }
@@ -100,12 +111,13 @@ public struct ShardAllocator: Sendable {
     /// - Throws: As ``tryMakeUniqueBuffer(capacity:alignment:)``.
     /// - Precondition: `byteCount >= 0` and `alignment` is a power of two in range.
     /// - Complexity: O(`byteCount`).
+    @inlinable
     public func tryMakeUniqueBuffer(byteCount: Int, alignment: Int = 16) throws(AllocationError) -> UniqueBuffer {
         Block.checkRequest(byteCount: byteCount, alignment: alignment, caller: "ShardAllocator.tryMakeUniqueBuffer")
         guard let block = allocateBlock(byteCount: byteCount, alignment: alignment) else {
-            throw Block.failure(byteCount: byteCount, alignment: alignment, groupID: group.id)
+            throw Block.failure(byteCount: byteCount, alignment: alignment, groupID: groupID)
         }
-        var buffer = UniqueBuffer(block: block, count: 0, alignment: alignment)
+        var buffer = UniqueBuffer(block: block, count: 0)
         buffer.zeroFill(to: byteCount)
         return buffer
     }
@@ -121,14 +133,15 @@ public struct ShardAllocator: Sendable {
     ///   memory, or over a shard's memory limit, is a fatal error; use
     ///   ``tryMakeBuffer(byteCount:alignment:)`` to handle it.
     /// - Complexity: O(`byteCount`).
+    @inlinable
     public func makeBuffer(byteCount: Int, alignment: Int = 16) -> OwnedBuffer {
         Block.checkRequest(byteCount: byteCount, alignment: alignment, caller: "ShardAllocator.makeBuffer")
         guard let block = allocateBlock(byteCount: byteCount, alignment: alignment) else {
-            Block.fail(Block.failure(byteCount: byteCount, alignment: alignment, groupID: group.id))
+            Block.failAllocation(byteCount: byteCount, alignment: alignment, groupID: groupID)
         }
         // Safe: the block holds at least `byteCount` bytes and is not shared yet.
         block.pointer.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount)
-        return OwnedBuffer(block: block, count: byteCount, alignment: alignment)
+        return OwnedBuffer(block: block, count: byteCount)
     }
 
     /// Allocates a shared buffer of `byteCount` zeroed bytes, throwing when memory cannot be had.
@@ -137,14 +150,15 @@ public struct ShardAllocator: Sendable {
     ///   memory limit is reached; ``AllocationError/outOfMemory(requested:alignment:)`` otherwise.
     /// - Precondition: `byteCount >= 0` and `alignment` is a power of two in range.
     /// - Complexity: O(`byteCount`).
+    @inlinable
     public func tryMakeBuffer(byteCount: Int, alignment: Int = 16) throws(AllocationError) -> OwnedBuffer {
         Block.checkRequest(byteCount: byteCount, alignment: alignment, caller: "ShardAllocator.tryMakeBuffer")
         guard let block = allocateBlock(byteCount: byteCount, alignment: alignment) else {
-            throw Block.failure(byteCount: byteCount, alignment: alignment, groupID: group.id)
+            throw Block.failure(byteCount: byteCount, alignment: alignment, groupID: groupID)
         }
         // Safe: as in `makeBuffer`.
         block.pointer.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount)
-        return OwnedBuffer(block: block, count: byteCount, alignment: alignment)
+        return OwnedBuffer(block: block, count: byteCount)
     }
 
     /// Allocates a shared buffer holding a copy of `bytes`.
@@ -152,6 +166,7 @@ public struct ShardAllocator: Sendable {
     /// - Precondition: `alignment` is a power of two in range. Running out of memory is a fatal
     ///   error.
     /// - Complexity: O(`bytes.byteCount`).
+    @inlinable
     public func makeBuffer(copying bytes: RawSpan, alignment: Int = 16) -> OwnedBuffer {
         var unique = makeUniqueBuffer(capacity: bytes.byteCount, alignment: alignment)
         unique.append(bytes)

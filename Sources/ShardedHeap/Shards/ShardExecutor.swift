@@ -222,15 +222,15 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
             guard let heap = Mimalloc.Heap.createOnCallingThread(inArena: slot.arena) else {
                 fatalError("ShardedHeap: mi_heap_new failed for shard \(slot.index)")
             }
-            slot.heap = heap
-            Mimalloc.currentShardSlot = slot.opaque
+            slot.shard.setHeap(heap)
+            Mimalloc.Shard.setCurrent(slot.shard)
         }
         runLoop(withHeap: withHeap)
         if withHeap {
             // The queue is drained and `state` is `.stopped`: nothing can run here any more.
-            Mimalloc.currentShardSlot = nil
+            Mimalloc.Shard.setCurrent(nil)
             slot.heap?.delete()
-            slot.heap = nil
+            slot.shard.setHeap(nil)
             let waiters = locked { () -> [CheckedContinuation<Void, Never>] in
                 let waiters = stopWaiters
                 stopWaiters = []
@@ -289,7 +289,7 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
 
     /// Idle maintenance on the owner thread: collect, then measure the heap's areas.
     private func runMaintenance() {
-        slot.collectRequested.store(false, ordering: .relaxed)
+        slot.shard.clearCollectRequest()
         guard let heap = slot.heap else { return }
         heap.collect(force: true)
         slot.recordAreas(of: heap)

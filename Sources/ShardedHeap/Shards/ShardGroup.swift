@@ -157,8 +157,7 @@ public final class ShardGroup: Sendable {
     /// The shard whose owner thread is running the caller, or nil when the caller is on any
     /// other thread (including another heap's shard).
     public var currentShardIndex: Int? {
-        guard let pointer = Mimalloc.currentShardSlot else { return nil }
-        let slot = ShardSlot.from(pointer).takeUnretainedValue()
+        guard let slot = ShardSlot.current else { return nil }
         return slot.groupID == id ? slot.index : nil
     }
 

@@ -33,6 +33,9 @@ static inline uint64_t cab_now_ns(void) {
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/// Pins the calling thread to CPU `cpu % the CPUs this process may use`. Returns 0 on success.
+int cab_pin_current_thread(int cpu);
+
 /// Peak resident set of this process in KiB (getrusage ru_maxrss).
 long cab_max_rss_kib(void);
 
