@@ -107,7 +107,8 @@ public struct RegionArray<Element: BitwiseCopyable>: ~Copyable, ~Escapable {
             if let base = elements.base {
                 raw = try state.pointee.reallocate(
                     UnsafeMutableRawPointer(base),
-                    byteCount: byteCount,
+                    from: elements.capacity &* MemoryLayout<Element>.stride,
+                    to: byteCount,
                     alignment: ElementStorage<Element>.alignment
                 )
             } else {

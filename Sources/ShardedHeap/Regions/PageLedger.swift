@@ -13,7 +13,10 @@
 /// Not thread-safe: a `Region` is confined to its task, and a `SharedRegion` keeps its ledger
 /// under a lock.
 struct PageLedger: ~Copyable {
-    let pool: PagePool
+    // Unowned: every ledger's owner (a region's state, a shared region) holds the same pool
+    // strongly for longer than the ledger lives, so a second reference would only add a retain and
+    // a release (two atomic read-modify-writes) to every region's life.
+    unowned(unsafe) let pool: PagePool
     /// Runs of pages from `pool`.
     var poolRuns = PageRunList()
     /// Runs of pages from `PagePool.shared` (only when `pool` is a shard's pool used off its

@@ -34,8 +34,6 @@ extension RegionState {
         isLent = true
         self.cursor = 0
         limit = 0
-        // A cursor does not track its last block, so nothing grows in place after it.
-        lastBlock = 0
         return cursor
     }
 
@@ -68,7 +66,6 @@ extension RegionState {
         defer {
             cursor = 0
             self.limit = 0
-            lastBlock = 0
         }
         // On a throw nothing moved, and the cursor keeps the state it had.
         let block = try allocateUnchecked(byteCount: byteCount, alignment: alignment)

@@ -99,14 +99,15 @@ public struct Region: ~Escapable {
 
     /// Resizes a block of this region, keeping its first bytes.
     ///
-    /// The block grows or shrinks in place when it is the last one placed in the current run
-    /// and the run has room. A large block is resized by the pool's allocator. Any other block
-    /// is copied into a new one; the copy takes at most the bytes up to the end of the old
-    /// block's run (or the current run's used part), never more, so it never reads outside
-    /// memory the region holds.
+    /// The block grows or shrinks in place when it is the last one placed (it ends where the next
+    /// block would start) and the current run has room. A large block is resized by the pool's
+    /// allocator. Any other block is copied into a new one; the copy takes the smaller of the old
+    /// and new sizes, and never reads past the end of the old block's run (or the current run's
+    /// used part), so it never reads outside memory the region holds.
     ///
     /// - Parameters:
     ///   - pointer: A block this region allocated.
+    ///   - oldByteCount: The size it was allocated (or last resized) with.
     ///   - byteCount: The new size in bytes.
     ///   - alignment: The block's alignment.
     /// - Returns: The block's address, `pointer` when it stayed in place.
@@ -119,10 +120,11 @@ public struct Region: ~Escapable {
     /// Call it from the task that owns the region.
     public func reallocate(
         _ pointer: UnsafeMutableRawPointer,
-        byteCount: Int,
+        from oldByteCount: Int,
+        to byteCount: Int,
         alignment: Int = 16
     ) throws(AllocationError) -> UnsafeMutableRawPointer {
-        try state.pointee.reallocate(pointer, byteCount: byteCount, alignment: alignment)
+        try state.pointee.reallocate(pointer, from: oldByteCount, to: byteCount, alignment: alignment)
     }
 }
 

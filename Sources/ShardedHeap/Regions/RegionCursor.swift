@@ -20,9 +20,7 @@
 /// large blocks and errors behave the same.
 ///
 /// It is not copyable, so two copies can never hand out the same bytes, and it cannot leave the
-/// closure. While it is lent, the region itself refuses requests (a precondition failure); a
-/// block allocated through the cursor does not grow in place on a later
-/// ``Region/reallocate(_:byteCount:alignment:)``, it is copied.
+/// closure. While it is lent, the region itself refuses requests (a precondition failure).
 ///
 /// Use it on the thread and task that own the region, like the region itself.
 public struct RegionCursor: ~Copyable {

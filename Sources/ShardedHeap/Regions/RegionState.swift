@@ -33,9 +33,6 @@ struct RegionState: ~Copyable {
     @usableFromInline var cursor: UInt = 0
     /// The end of the current run of pages.
     @usableFromInline var limit: UInt = 0
-    /// The start of the block last placed in the current run, or 0: the block that may grow in
-    /// place.
-    @usableFromInline var lastBlock: UInt = 0
     /// How many pages the next refill asks for: starts at the pool's suggestion (1 for a new
     /// pool) and doubles up to `Region.maximumRunPages`.
     var nextRunPages: Int
@@ -67,31 +64,44 @@ struct RegionState: ~Copyable {
         }
         cursor = 0
         limit = 0
-        lastBlock = 0
         ledger.releaseAll()
     }
 
     // MARK: Allocating
 
     /// The fast path that every bump shares: where a block of `byteCount` bytes aligned to
-    /// `alignment` starts and ends when it fits between `cursor` and `limit`, or nil when it does
-    /// not, or when the request is not valid (the slow path then checks it and traps with a
-    /// message).
+    /// `alignment` starts and where the next one may start, when it fits between `cursor` and
+    /// `limit`; nil when it does not, when it asks for zero bytes (which still take a granule, on
+    /// the slow path), or when the request is not valid (the slow path then checks it and traps
+    /// with a message).
+    ///
+    /// Blocks take whole 16-byte granules, so the cursor always rests on a 16-byte boundary: up
+    /// to 16-byte alignment a block starts at the cursor itself, and the next cursor depends on
+    /// the old one through one add. Runs end on page boundaries and pages are at least 64 bytes,
+    /// so below 64-byte alignment the aligned start never passes `limit`, and one compare of
+    /// `size - 1` against the room left checks the rest: a zero or negative size wraps around and
+    /// misses. With the alignment a constant, as it nearly always is, the other checks fold away.
     @inlinable
     @inline(__always)
     static func bump(from cursor: UInt, to limit: UInt, byteCount: Int, alignment: Int) -> (start: UInt, end: UInt)? {
         let mask = UInt(bitPattern: alignment &- 1)
-        // A zero-byte request takes one byte, so that every pointer is distinct.
-        let size = UInt(bitPattern: byteCount) | (byteCount == 0 ? 1 : 0)
-        let start = (cursor &+ mask) & ~mask
-        // A negative size is huge as a UInt and misses; so does a bad alignment. `_fastPath`
-        // keeps the caller's refill call cold, so its state stays in registers around the loop.
+        let size = UInt(bitPattern: byteCount)
+        let start = mask < 16 ? cursor : (cursor &+ mask) & ~mask
+        // `_fastPath` keeps the caller's refill call cold, so its state stays in registers.
         if _fastPath(
-            mask < 65_536 && UInt(bitPattern: alignment) & mask == 0 && start <= limit && size <= limit &- start
+            mask < 65_536 && UInt(bitPattern: alignment) & mask == 0 && (mask < 64 || start <= limit)
+                && size &- 1 < limit &- start
         ) {
-            return (start, start &+ size)
+            return (start, start &+ granules(size))
         }
         return nil
+    }
+
+    /// `size` rounded up to whole 16-byte granules.
+    @inlinable
+    @inline(__always)
+    static func granules(_ size: UInt) -> UInt {
+        (size &+ 15) & ~15
     }
 
     /// Bumps, or reaches the slow path.
@@ -100,7 +110,6 @@ struct RegionState: ~Copyable {
     mutating func allocate(byteCount: Int, alignment: Int) throws(AllocationError) -> UnsafeMutableRawPointer {
         if let block = RegionState.bump(from: cursor, to: limit, byteCount: byteCount, alignment: alignment) {
             cursor = block.end
-            lastBlock = block.start
             // Safe: `start` lies inside a page the region holds, so it is not zero.
             return UnsafeMutableRawPointer(bitPattern: block.start).unsafelyUnwrapped
         }
@@ -123,9 +132,8 @@ struct RegionState: ~Copyable {
         let size = UInt(Swift.max(byteCount, 1))
         let start = (cursor &+ UInt(alignment - 1)) & ~UInt(alignment - 1)
         if start <= limit && size <= limit &- start {
-            // Reached only through a direct call; the fast path takes this case.
-            cursor = start + size
-            lastBlock = start
+            // A zero-byte request (which takes a granule), or a direct call.
+            cursor = start + RegionState.granules(size)
             return UnsafeMutableRawPointer(bitPattern: start).unsafelyUnwrapped
         }
         guard UInt(alignment) <= pageSize && size <= pageSize else {
@@ -139,16 +147,14 @@ struct RegionState: ~Copyable {
             // The new run continues the current one: carry on across the seam. `start <= limit`
             // (runs are page-aligned and `alignment <= pageSize`), and `size <= pageSize`, which
             // the new run holds at least.
-            cursor = start + size
+            cursor = start + RegionState.granules(size)
             limit = runEnd
-            lastBlock = start
             // Safe: `start` lies inside a run the region holds, so it is not zero.
             return UnsafeMutableRawPointer(bitPattern: start).unsafelyUnwrapped
         }
         // Runs are aligned to `pageSize`, hence to `alignment`.
-        cursor = runStart + size
+        cursor = runStart + RegionState.granules(size)
         limit = runEnd
-        lastBlock = runStart
         return run.start
     }
 
@@ -174,69 +180,85 @@ struct RegionState: ~Copyable {
     @usableFromInline
     mutating func reallocate(
         _ pointer: UnsafeMutableRawPointer,
-        byteCount: Int,
+        from oldByteCount: Int,
+        to byteCount: Int,
         alignment: Int
     ) throws(AllocationError) -> UnsafeMutableRawPointer {
         Block.checkRequest(byteCount: byteCount, alignment: alignment, caller: "Region.reallocate")
+        require(oldByteCount >= 0, "Region.reallocate: oldByteCount must not be negative (got \(oldByteCount))")
         checkOpen("Region.reallocate")
         checkNotLent("Region.reallocate")
         let start = UInt(bitPattern: pointer)
+        let oldSize = UInt(Swift.max(oldByteCount, 1))
         let size = UInt(Swift.max(byteCount, 1))
-        let available: UInt
-        if start == lastBlock && start != 0 {
-            if size <= limit - start {
-                cursor = start + size
+        // The last block placed in the current run ends at the cursor: it grows or shrinks there.
+        if start &+ RegionState.granules(oldSize) == cursor {
+            if size <= limit &- start {
+                cursor = start + RegionState.granules(size)
                 return pointer
             }
-            available = cursor - start
         } else if let index = ledger.largeBlockIndex(of: pointer) {
             return try ledger.reallocateLarge(at: index, byteCount: Int(size), alignment: alignment)
-        } else {
-            // Any other block may run on to the end of its run (a block may straddle the seam of
-            // two merged runs), so the copy takes up to there, or up to the cursor in the current
-            // run; never past memory the region holds.
-            guard let runEnd = ledger.endOfRun(holding: pointer) else {
-                require(false, "Region.reallocate: the pointer \(pointer) was not allocated by this region")
-                return pointer
-            }
-            let end = UInt(bitPattern: runEnd)
-            available = (end == limit ? cursor : end) - start
         }
+        // Any other block is copied. The copy never reads past memory the region holds: up to
+        // the end of the block's run (a block may straddle the seam of two merged runs), or up to
+        // the cursor in the current run.
+        guard let runEnd = ledger.endOfRun(holding: pointer) else {
+            require(false, "Region.reallocate: the pointer \(pointer) was not allocated by this region")
+            return pointer
+        }
+        let end = UInt(bitPattern: runEnd)
+        let available = (end == limit ? cursor : end) - start
         let moved = try allocate(byteCount: byteCount, alignment: alignment)
-        // Safe: `available` bytes from `pointer` lie within one run the region holds, and the
-        // new block is distinct and at least `byteCount` long.
-        moved.copyMemory(from: pointer, byteCount: Int(Swift.min(available, UInt(byteCount))))
+        // Safe: at most `available` bytes from `pointer` lie within one run the region holds, and
+        // the new block is distinct and at least `byteCount` long.
+        moved.copyMemory(from: pointer, byteCount: Int(Swift.min(available, oldSize, UInt(byteCount))))
         return moved
     }
 }
 
 extension RegionState {
-    /// Memory for one state, from the calling thread's cache of blocks (see
-    /// `withRegion(pool:_:)`, async).
+    /// The bytes a scope sets aside for its state (checked against the state's size in
+    /// ``start(in:pool:)``).
+    @inlinable
+    static var stackByteCount: Int { 256 }
+
+    /// Sets a new state up in `memory` (at least ``stackByteCount`` bytes, 16-byte aligned), on
+    /// `pool` or ``PagePool/current``.
     @usableFromInline
-    static func takeCachedBlock() -> UnsafeMutablePointer<RegionState> {
+    static func start(in memory: UnsafeMutableRawPointer, pool: PagePool?) -> UnsafeMutablePointer<RegionState> {
         require(
-            MemoryLayout<RegionState>.size <= Mimalloc.cachedBlockSize && MemoryLayout<RegionState>.alignment <= 16,
-            "RegionState does not fit a cached block of \(Mimalloc.cachedBlockSize) bytes"
+            MemoryLayout<RegionState>.size <= stackByteCount && MemoryLayout<RegionState>.alignment <= 16,
+            "RegionState does not fit the \(stackByteCount) bytes a scope sets aside"
         )
-        // Safe: the block is 16-byte aligned and large enough (checked above); it is bound to
-        // the state type only while the state lives in it.
-        return Mimalloc.takeCachedBlock().bindMemory(to: RegionState.self, capacity: 1)
+        // Safe: the memory is large and aligned enough (checked above) and holds no value; it is
+        // bound to the state type only while the state lives in it.
+        let state = memory.bindMemory(to: RegionState.self, capacity: 1)
+        state.initialize(to: RegionState(pool: pool ?? PagePool.current))
+        return state
+    }
+
+    /// Closes the region and ends the state that ``start(in:pool:)`` set up.
+    @usableFromInline
+    static func finish(_ state: UnsafeMutablePointer<RegionState>) {
+        state.pointee.close()
+        // Safe: the state was initialised by `start`, and nothing refers to it once its scope
+        // ends.
+        state.deinitialize(count: 1)
+    }
+
+    /// Memory for one state, from the calling thread's cache of blocks (see the async
+    /// `withRegion(pool:_:)`).
+    @usableFromInline
+    static func takeCachedBlock() -> UnsafeMutableRawPointer {
+        require(stackByteCount <= Mimalloc.cachedBlockSize, "a region's state does not fit a cached block")
+        return Mimalloc.takeCachedBlock()
     }
 
     /// Closes the state in memory from ``takeCachedBlock()``, ends it and gives the memory back.
     @usableFromInline
-    static func finishCachedBlock(_ block: UnsafeMutablePointer<RegionState>) {
-        block.pointee.close()
-        // Safe: the state was initialised by the scope that took the block, and nothing refers
-        // to it once the scope ends.
-        block.deinitialize(count: 1)
-        Mimalloc.returnCachedBlock(UnsafeMutableRawPointer(block))
-    }
-
-    /// Closes the region and ends the state, out of line (see `withRegion(pool:_:)`).
-    @usableFromInline
-    consuming func finish() {
-        close()
+    static func finishCachedBlock(_ state: UnsafeMutablePointer<RegionState>) {
+        finish(state)
+        Mimalloc.returnCachedBlock(UnsafeMutableRawPointer(state))
     }
 }

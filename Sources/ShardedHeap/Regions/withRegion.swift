@@ -26,18 +26,13 @@ public func withRegion<Result: ~Copyable, Failure: Error>(
     pool: PagePool? = nil,
     _ body: (Region) throws(Failure) -> Result
 ) throws(Failure) -> Result {
-    var state = RegionState(pool: pool ?? PagePool.current)
-    // `finish` closes the region and ends the state out of line: the state's parts are not
-    // inlinable, so this fragile function must never destroy one itself.
-    do {
-        let result = try withUnsafeMutablePointer(to: &state) { (state) throws(Failure) -> Result in
-            try body(Region(unsafeState: state))
-        }
-        state.finish()
-        return result
-    } catch {
-        state.finish()
-        throw error
+    // The state lives in stack memory of this call; it is set up and closed out of line, so this
+    // inlined code never copies or destroys one (its parts are not inlinable).
+    try withUnsafeTemporaryAllocation(byteCount: RegionState.stackByteCount, alignment: 16) {
+        (memory) throws(Failure) -> Result in
+        let state = RegionState.start(in: memory.baseAddress.unsafelyUnwrapped, pool: pool)
+        defer { RegionState.finish(state) }
+        return try body(Region(unsafeState: state))
     }
 }
 
@@ -65,10 +60,7 @@ nonisolated(nonsending)
         _ body: (Region) async throws(Failure) -> Result
     ) async throws(Failure) -> Result
 {
-    let state = RegionState.takeCachedBlock()
-    // Safe: the block is uninitialised memory sized for a state; it is initialised once here and
-    // deinitialised (closing the region) before it goes back to a cache.
-    state.initialize(to: RegionState(pool: pool ?? PagePool.current))
+    let state = RegionState.start(in: RegionState.takeCachedBlock(), pool: pool)
     defer { RegionState.finishCachedBlock(state) }
     return try await body(Region(unsafeState: state))
 }

@@ -88,22 +88,27 @@ struct RegionCursorTests {
                 return try cursor.allocate(byteCount: 24, alignment: 8)
             }
             let after = try region.allocate(byteCount: 8, alignment: 8)
-            // 100 bytes at 0; 20 at 112 (16-aligned); 24 at 136 (8-aligned); then 8 at 160.
-            #expect(last - first == 136)
-            #expect(after - last == 24)
+            // Blocks take whole 16-byte granules: 100 bytes at 0, 20 at 112, 24 at 144, 8 at 176.
+            #expect(last - first == 144)
+            #expect(after - last == 32)
             let lent = region.state.pointee.isLent
             #expect(!lent)
         }
     }
 
-    @Test("A block from the cursor is copied, not grown in place, by a later reallocate")
-    func cursorBlockIsCopiedOnReallocate() throws {
+    @Test("A block from the cursor, the region's last block, grows in place once the cursor is back")
+    func cursorBlockGrowsInPlace() throws {
         try withRegion(pool: PagePool()) { region throws(AllocationError) in
             let block = try region.withCursor { cursor throws(AllocationError) in
                 try cursor.allocate(byteCount: 16, alignment: 16)
             }
             block.storeBytes(of: 0xABCD, as: UInt64.self)
-            let moved = try region.reallocate(block, byteCount: 32, alignment: 16)
+            let grown = try region.reallocate(block, from: 16, to: 32, alignment: 16)
+            #expect(grown == block)
+            let next = try region.allocate(byteCount: 8, alignment: 16)
+            #expect(next == block + 32)
+            // No longer the last block: a second growth copies.
+            let moved = try region.reallocate(block, from: 32, to: 64, alignment: 16)
             #expect(moved != block)
             #expect(moved.load(as: UInt64.self) == 0xABCD)
         }

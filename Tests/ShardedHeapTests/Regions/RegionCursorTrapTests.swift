@@ -25,7 +25,7 @@ struct RegionCursorTrapTests {
             withRegion(pool: PagePool()) { region in
                 let block = try! region.allocate(byteCount: 8, alignment: 8)
                 region.withCursor { _ in
-                    _ = try? region.reallocate(block, byteCount: 16, alignment: 8)
+                    _ = try? region.reallocate(block, from: 8, to: 16, alignment: 8)
                 }
             }
         }

@@ -25,7 +25,7 @@ struct RegionTrapTests {
             withRegion(pool: PagePool()) { region in
                 _ = try! region.allocate(byteCount: 8, alignment: 8)
                 let foreign = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 16)
-                _ = try? region.reallocate(foreign, byteCount: 128, alignment: 16)
+                _ = try? region.reallocate(foreign, from: 64, to: 128, alignment: 16)
             }
         }
         #expect(standardError(of: result).contains("Region.reallocate: the pointer 0x"))
