@@ -65,6 +65,69 @@ struct Goal {
             limit: 1.2
         ),
         Goal(
+            name: "Stretch: UniqueBuffer churn at or below tcmalloc preloaded",
+            numerator: "churn/UniqueBuffer",
+            denominator: "churn/tcmalloc",
+            atMost: true,
+            limit: 1.0
+        ),
+        Goal(
+            name: "pairs-16: shard within 1.2x of raw mimalloc",
+            numerator: "pairs-16/shard",
+            denominator: "pairs-16/mimalloc",
+            atMost: true,
+            limit: 1.2
+        ),
+        Goal(
+            name: "pairs-16: UniqueBuffer within 1.2x of raw mimalloc",
+            numerator: "pairs-16/UniqueBuffer",
+            denominator: "pairs-16/mimalloc",
+            atMost: true,
+            limit: 1.2
+        ),
+        Goal(
+            name: "pairs-64: shard within 1.2x of raw mimalloc",
+            numerator: "pairs-64/shard",
+            denominator: "pairs-64/mimalloc",
+            atMost: true,
+            limit: 1.2
+        ),
+        Goal(
+            name: "pairs-64: UniqueBuffer within 1.2x of raw mimalloc",
+            numerator: "pairs-64/UniqueBuffer",
+            denominator: "pairs-64/mimalloc",
+            atMost: true,
+            limit: 1.2
+        ),
+        Goal(
+            name: "pairs-256: shard within 1.2x of raw mimalloc",
+            numerator: "pairs-256/shard",
+            denominator: "pairs-256/mimalloc",
+            atMost: true,
+            limit: 1.2
+        ),
+        Goal(
+            name: "pairs-256: UniqueBuffer within 1.2x of raw mimalloc",
+            numerator: "pairs-256/UniqueBuffer",
+            denominator: "pairs-256/mimalloc",
+            atMost: true,
+            limit: 1.2
+        ),
+        Goal(
+            name: "pairs-1024: shard within 1.2x of raw mimalloc",
+            numerator: "pairs-1024/shard",
+            denominator: "pairs-1024/mimalloc",
+            atMost: true,
+            limit: 1.2
+        ),
+        Goal(
+            name: "pairs-1024: UniqueBuffer within 1.2x of raw mimalloc",
+            numerator: "pairs-1024/UniqueBuffer",
+            denominator: "pairs-1024/mimalloc",
+            atMost: true,
+            limit: 1.2
+        ),
+        Goal(
             name: "OwnedBuffer within 1.2x of a Swift class + raw mimalloc pair",
             numerator: "owned-churn/OwnedBuffer",
             denominator: "owned-churn/class+mimalloc",
@@ -114,9 +177,23 @@ struct Goal {
             limit: 3
         ),
         Goal(
-            name: "Producer/consumer within 1.1x of raw mimalloc",
+            name: "Producer/consumer, pinned: shard within 1.1x of raw mimalloc",
             numerator: "producer-consumer/shard",
             denominator: "producer-consumer/mimalloc",
+            atMost: true,
+            limit: 1.1
+        ),
+        Goal(
+            name: "Larson, 4 threads: shard within 1.1x of raw mimalloc",
+            numerator: "larson/shard",
+            denominator: "larson/mimalloc",
+            atMost: true,
+            limit: 1.1
+        ),
+        Goal(
+            name: "Cache-scratch: shard within 1.1x of raw mimalloc",
+            numerator: "cache-scratch/shard",
+            denominator: "cache-scratch/mimalloc",
             atMost: true,
             limit: 1.1
         ),
