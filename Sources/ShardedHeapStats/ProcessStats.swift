@@ -15,6 +15,10 @@ public struct ProcessStats: Sendable, Hashable, Codable {
     /// ``residentBytes`` (the kernel updates its high-water mark lazily).
     public var peakResidentBytes: Int
     /// Bytes mimalloc has committed now, over all its heaps (`mi_process_info`).
+    ///
+    /// mimalloc 2.0.9 keeps this counter loosely: once segments of an exclusive arena (a capped
+    /// shard's) are freed, it falls by more than it rose, and it can go below zero. Compare
+    /// changes over a short interval without capped groups, or use ``residentBytes``.
     public var mimallocCommittedBytes: Int
     /// The most bytes mimalloc has had committed at once.
     public var mimallocPeakCommittedBytes: Int
