@@ -325,3 +325,10 @@ cmi_shard_counts_t cmi_shard_read(const cmi_shard_t *shard) {
     counts.freed_bytes += owner_freed;
     return counts;
 }
+
+int cmi_shard_within_limit_slow(cmi_shard_t *shard) {
+    cmi_shard_counts_t counts = cmi_shard_read(shard);
+    size_t remote_freed = counts.freed_bytes - __atomic_load_n(&shard->owner_freed_bytes, __ATOMIC_RELAXED);
+    __atomic_store_n(&shard->remote_freed_snapshot, remote_freed, __ATOMIC_RELAXED);
+    return counts.allocated_bytes - counts.freed_bytes <= shard->limit;
+}

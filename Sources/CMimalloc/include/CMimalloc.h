@@ -109,7 +109,10 @@ static inline int cmi_get_fork_generation(void) { return cmi_fork_generation; }
 
 typedef struct cmi_shard_s {
     // Set before the owner runs any work, read by the owner on every allocation.
-    mi_heap_t *heap;             // NULL when the shard has no heap (not started, retired, stopped)
+    mi_heap_t *heap;             // NULL when the shard has no heap (not started, retired, stopped),
+                                 // and for a capped shard, whose heap is `capped_heap`, so that the
+                                 // inlined fast path never pays for the cap
+    mi_heap_t *capped_heap;      // the heap of a shard with a cap, allocated from out of line
     const size_t *size_classes;  // usable size of each small request, by (size + 7) / 8
     intptr_t group_id;           // the ShardGroup.id this record counts for
     void *object;                // the Swift ShardSlot, unretained (slots are immortal)
@@ -118,7 +121,11 @@ typedef struct cmi_shard_s {
     size_t owner_allocated_bytes;
     size_t owner_frees;
     size_t owner_freed_bytes;
-    char owner_padding[CMI_LINE_PAIR - 8 * sizeof(size_t)];
+    // A memory cap in live bytes (0: none), set before the owner runs, and the remote frees'
+    // bytes as the owner last summed them (owner only).
+    size_t limit;
+    size_t remote_freed_snapshot;
+    char owner_padding[CMI_LINE_PAIR - 11 * sizeof(size_t)];
     // Touched by other threads: read on every remote free, written rarely.
     int collect_requested;       // a remote free asked the owner to collect
     int is_shard;                // 0 for a group's fallback bucket (no owner thread)
@@ -219,6 +226,28 @@ static inline void cmi_count_free(cmi_shard_t *origin, size_t bytes) {
         && origin->is_shard) {
         cmi_request_collect(origin);
     }
+}
+
+/// Whether a capped shard's live bytes are within its cap, re-summing the frees of other
+/// threads (the owner's own figures said they might not be).
+int cmi_shard_within_limit_slow(cmi_shard_t *shard);
+
+/// Whether the shard's live bytes are within its cap, checked by the owner right after it counted
+/// an allocation: one load and a branch for a shard with no cap. The owner's own figures
+/// (allocated minus its frees minus the remote frees it last summed) are never below the live
+/// bytes, so they never pass too much; only when they fail is the sum redone.
+static inline int cmi_shard_within_limit(cmi_shard_t *shard) {
+    size_t limit = shard->limit;
+    if (__builtin_expect(limit == 0, 1)) return 1;
+    size_t estimate = shard->owner_allocated_bytes - shard->owner_freed_bytes - shard->remote_freed_snapshot;
+    if (estimate <= limit) return 1;
+    return cmi_shard_within_limit_slow(shard);
+}
+
+/// Takes back an allocation the owner just counted (the block went over the cap and was freed).
+static inline void cmi_uncount_owner_allocation(cmi_shard_t *shard, size_t bytes) {
+    CMI_RELAXED_ADD(shard->owner_allocations, (size_t)-1);
+    CMI_RELAXED_ADD(shard->owner_allocated_bytes, (size_t)0 - bytes);
 }
 
 /// The owner clears the collect request before it collects.

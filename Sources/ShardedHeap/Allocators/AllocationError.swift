@@ -5,15 +5,17 @@
 public enum AllocationError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The allocator could not find `requested` bytes with `alignment`.
     case outOfMemory(requested: Int, alignment: Int)
-    /// A shard with a memory limit would go over it.
-    case limitExceeded(shard: Int, limit: Int, requested: Int)
+    /// A shard with a memory limit would go over it: `live` usable bytes are allocated on the
+    /// shard and not yet freed, and `live + requested` would pass `limit`.
+    case limitExceeded(shard: Int, limit: Int, live: Int, requested: Int)
 
     public var description: String {
         switch self {
         case .outOfMemory(let requested, let alignment):
             "out of memory allocating \(requested) bytes with alignment \(alignment)"
-        case .limitExceeded(let shard, let limit, let requested):
-            "shard \(shard) would exceed its memory limit of \(limit) bytes allocating \(requested) bytes"
+        case .limitExceeded(let shard, let limit, let live, let requested):
+            "shard \(shard) would exceed its memory limit of \(limit) bytes: \(live) bytes live, "
+                + "\(requested) more requested"
         }
     }
 }

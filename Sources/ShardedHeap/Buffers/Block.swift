@@ -101,9 +101,21 @@ extension Block {
         return allocateFallback(
             byteCount: byteCount,
             alignment: alignment,
+            groupID: groupID,
             fallback: fallback(),
             boundShard: boundShard
         )
+    }
+
+    /// Frees a block that went over its shard's cap and takes its count back.
+    /// - Returns: nil, for the caller to report `limitExceeded`.
+    @usableFromInline
+    @inline(never)
+    static func refuseOverLimit(_ pointer: UnsafeMutableRawPointer, usableSize: Int, on shard: Mimalloc.Shard) -> Block?
+    {
+        Mimalloc.free(pointer)
+        shard.uncountOwnerAllocation(bytes: usableSize)
+        return nil
     }
 
     @usableFromInline
@@ -111,9 +123,29 @@ extension Block {
     static func allocateFallback(
         byteCount: Int,
         alignment: Int,
+        groupID: Int?,
         fallback: Mimalloc.Shard,
         boundShard: Mimalloc.Shard?
     ) -> Block? {
+        // A shard with a cap keeps its heap out of the inlined path: it allocates here, and
+        // refuses a block that takes its live bytes past the cap.
+        if let current = Mimalloc.Shard.current, groupID == nil || current.groupID == groupID,
+            let heap = current.cappedHeap
+        {
+            guard
+                let (pointer, usable) = heap.allocate(
+                    byteCount: byteCount,
+                    alignment: alignment,
+                    table: current.sizeClasses
+                )
+            else { return nil }
+            current.countOwnerAllocation(bytes: usable)
+            guard current.isWithinLimit else { return refuseOverLimit(pointer, usableSize: usable, on: current) }
+            #if DEBUG
+            OwnershipAudit.check(pointer, in: heap, of: current)
+            #endif
+            return Block(pointer: pointer, usableSize: usable, alignment: alignment, origin: current.opaque)
+        }
         guard let (pointer, usable) = Mimalloc.allocate(byteCount: byteCount, alignment: alignment) else {
             return nil
         }
@@ -127,7 +159,7 @@ extension Block {
     @usableFromInline
     static func failure(byteCount: Int, alignment: Int, groupID: Int?) -> AllocationError {
         if let slot = ShardSlot.current, groupID == nil || slot.groupID == groupID, let limit = slot.memoryLimit {
-            return .limitExceeded(shard: slot.index, limit: limit, requested: byteCount)
+            return .limitExceeded(shard: slot.index, limit: limit, live: slot.counters.liveBytes, requested: byteCount)
         }
         return .outOfMemory(requested: byteCount, alignment: alignment)
     }

@@ -384,15 +384,30 @@ extension Mimalloc {
             cmi_set_current_shard(shard?.raw)
         }
 
-        /// The shard's heap: read and written only by the owner thread.
+        /// The heap the inlined fast path allocates from: the shard's heap when it has no cap, nil
+        /// otherwise (and when it has no heap). Read and written only by the owner thread.
         @inlinable
         var heap: Heap? {
             raw.pointee.heap.map(Heap.init(raw:))
         }
 
-        /// Sets the heap. Owner thread only, before and after it runs work.
+        /// The heap of a shard with a cap, which the out-of-line path allocates from and checks.
+        @usableFromInline
+        var cappedHeap: Heap? {
+            raw.pointee.capped_heap.map(Heap.init(raw:))
+        }
+
+        /// The shard's heap, capped or not.
+        var ownedHeap: Heap? { heap ?? cappedHeap }
+
+        /// Sets the heap (as ``heap`` or, for a capped shard, ``cappedHeap``). Owner thread only,
+        /// before and after it runs work.
         func setHeap(_ heap: Heap?) {
-            raw.pointee.heap = heap?.raw
+            if raw.pointee.limit == 0 {
+                raw.pointee.heap = heap?.raw
+            } else {
+                raw.pointee.capped_heap = heap?.raw
+            }
         }
 
         /// The `ShardGroup.id` the record counts for.
@@ -407,6 +422,26 @@ extension Mimalloc {
         var object: UnsafeMutableRawPointer? {
             get { raw.pointee.object }
             nonmutating set { raw.pointee.object = newValue }
+        }
+
+        /// Whether the shard's live bytes are within its cap, right after the owner counted an
+        /// allocation: one load and a branch when there is no cap (see `cmi_shard_within_limit`).
+        @inlinable
+        @inline(__always)
+        var isWithinLimit: Bool {
+            cmi_shard_within_limit(raw) != 0
+        }
+
+        /// Takes back an allocation the owner just counted, whose block it freed again because it
+        /// went over the cap.
+        @usableFromInline
+        func uncountOwnerAllocation(bytes: Int) {
+            cmi_uncount_owner_allocation(raw, bytes)
+        }
+
+        /// Sets the cap in live bytes (nil: none). Before the owner thread runs any work.
+        func setLimit(_ bytes: Int?) {
+            raw.pointee.limit = bytes ?? 0
         }
 
         /// Counts an allocation made by the owner thread: two plain stores.

@@ -40,6 +40,10 @@ public final class PagePool {
     /// For a shard's pool, the opaque `ShardSlot` whose owner thread alone may take pages;
     /// nil for a pool that is safe under concurrency.
     let ownerSlot: UnsafeMutableRawPointer?
+    /// Set once, by the owner thread when its shard stops: from then on the pool is like one
+    /// without an owner (every take, return and trim holds `lock`). Acquiring loads, releasing
+    /// store: the owner's last unlocked use of `store` happens before any locked one.
+    private let retiredFromShard = Atomic<Bool>(false)
     let pagesPerChunk: Int
 
     /// Guards `store` in a pool without an owner; unused in a shard's pool.
@@ -132,7 +136,12 @@ public final class PagePool {
     /// owner, only on the owner thread for a shard's pool.
     @inline(__always)
     var isTakeableHere: Bool {
-        ownerSlot == nil || ownerSlot == Mimalloc.Shard.current?.opaque
+        !isConfinedToShard || ownerSlot == Mimalloc.Shard.current?.opaque
+    }
+
+    /// Whether only the owner thread touches `store` (a shard's pool whose shard still runs).
+    private var isConfinedToShard: Bool {
+        ownerSlot != nil && !retiredFromShard.load(ordering: .acquiring)
     }
 
     /// Whether this is a shard's pool, confined to its owner thread.
@@ -158,7 +167,7 @@ public final class PagePool {
     /// - Returns: The run, or nil when the allocator is out of memory.
     /// - Precondition: ``isTakeableHere``; `maximum >= 1`.
     func takeRun(upTo maximum: Int) -> PageRun? {
-        if ownerSlot == nil {
+        if !isConfinedToShard {
             return lock.withLock { takeUnlocked(upTo: maximum) }
         }
         require(
@@ -197,7 +206,7 @@ public final class PagePool {
     func returnRuns(_ runs: borrowing PageRunList) {
         let pageCount = runs.pageCount
         guard pageCount > 0 else { return }
-        if ownerSlot == nil {
+        if !isConfinedToShard {
             lock.withLock {
                 store.free.push(runs, pageSize: pageSize)
                 store.freePages += pageCount
@@ -210,11 +219,34 @@ public final class PagePool {
         } else {
             inbox.withLock { $0.push(runs, pageSize: pageSize) }
             inboxCount.wrappingAdd(pageCount, ordering: .relaxed)
+            // The shard may have stopped meanwhile; if so nobody else drains the inbox. (Its
+            // flag is set before its last drain, under the inbox's lock: a push that drain missed
+            // sees the flag here.)
+            if retiredFromShard.load(ordering: .acquiring) {
+                lock.withLock { drainInbox() }
+            }
         }
         returnedPages.wrappingAdd(pageCount, ordering: .relaxed)
     }
 
-    /// Moves pages from the inbox to the free list. Owner thread of a shard's pool only.
+    /// The owner thread, when its shard stops: the pool stops being confined to that thread, takes
+    /// its inbox in and gives its idle chunks back. Regions still open on it go on taking and
+    /// returning pages under the pool's lock, and the pool (with its remaining chunks) goes when
+    /// the last of them closes.
+    func retireFromShard() {
+        require(
+            ownerSlot != nil && ownerSlot == Mimalloc.Shard.current?.opaque,
+            "PagePool: only a shard's own thread retires its pool"
+        )
+        lock.withLock {
+            retiredFromShard.store(true, ordering: .releasing)
+            drainInbox()
+            _ = trimUnlocked()
+        }
+    }
+
+    /// Moves pages from the inbox to the free list. Owner thread of a shard's pool, or with
+    /// `lock` held once the pool is retired.
     private func drainInbox() {
         inbox.withLock { waiting in
             var pages = 0
@@ -238,7 +270,7 @@ public final class PagePool {
     ///   any thread.
     @discardableResult
     public func trim() -> Int {
-        if ownerSlot == nil {
+        if !isConfinedToShard {
             return lock.withLock { trimUnlocked() }
         }
         require(

@@ -24,7 +24,7 @@ extension ShardAllocator: Allocator {
     ///   - alignment: A power of two from 1 to 65,536; 16 by default.
     /// - Returns: The first byte. Free it with ``deallocate(_:)`` of any shard allocator, on any
     ///   thread.
-    /// - Throws: ``AllocationError/limitExceeded(shard:limit:requested:)`` when the serving
+    /// - Throws: ``AllocationError/limitExceeded(shard:limit:live:requested:)`` when the serving
     ///   shard's memory limit is reached; ``AllocationError/outOfMemory(requested:alignment:)``
     ///   otherwise.
     /// - Precondition: `byteCount >= 0`; `alignment` is a power of two in range.
@@ -63,13 +63,29 @@ extension ShardAllocator: Allocator {
         return block + headerSize
     }
 
+    /// Frees a block that went over its shard's cap, takes its count back and throws.
+    @usableFromInline
+    @inline(never)
+    func refuseOverLimit(
+        _ block: UnsafeMutableRawPointer,
+        usableSize: Int,
+        on shard: Mimalloc.Shard,
+        byteCount: Int,
+        alignment: Int
+    ) throws(AllocationError) -> Never {
+        _ = Block.refuseOverLimit(block, usableSize: usableSize, on: shard)
+        throw Block.failure(byteCount: byteCount, alignment: alignment, groupID: groupID)
+    }
+
     /// Over 16-byte alignment, off the shard's thread, and failures.
     @usableFromInline
     @inline(never)
     func allocateSlow(byteCount: Int, alignment: Int) throws(AllocationError) -> UnsafeMutableRawPointer {
         let (total, overflow) = byteCount.addingReportingOverflow(ShardAllocator.headerSize)
         guard !overflow else { throw .outOfMemory(requested: byteCount, alignment: alignment) }
-        if let current = Mimalloc.Shard.current, current.groupID == groupID, let heap = current.heap {
+        if let current = Mimalloc.Shard.current, current.groupID == groupID,
+            let heap = current.heap ?? current.cappedHeap
+        {
             let placed: (UnsafeMutableRawPointer, Int)?
             if alignment <= 16 {
                 placed = heap.allocate(byteCount: total, alignment: 16, table: current.sizeClasses)
@@ -81,6 +97,9 @@ extension ShardAllocator: Allocator {
                 throw Block.failure(byteCount: byteCount, alignment: alignment, groupID: groupID)
             }
             current.countOwnerAllocation(bytes: usable)
+            guard current.isWithinLimit else {
+                try refuseOverLimit(block, usableSize: usable, on: current, byteCount: byteCount, alignment: alignment)
+            }
             #if DEBUG
             OwnershipAudit.check(block, in: heap, of: current)
             #endif

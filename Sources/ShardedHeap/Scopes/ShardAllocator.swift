@@ -77,7 +77,7 @@ public struct ShardAllocator: Sendable {
     /// Allocates a uniquely owned buffer with room for at least `capacity` bytes, throwing when
     /// memory cannot be had.
     ///
-    /// - Throws: ``AllocationError/limitExceeded(shard:limit:requested:)`` when the serving shard's
+    /// - Throws: ``AllocationError/limitExceeded(shard:limit:live:requested:)`` when the serving shard's
     ///   memory limit is reached; ``AllocationError/outOfMemory(requested:alignment:)`` otherwise.
     /// - Precondition: `capacity >= 0` and `alignment` is a power of two in range.
     /// - Complexity: O(1).
@@ -146,7 +146,7 @@ public struct ShardAllocator: Sendable {
 
     /// Allocates a shared buffer of `byteCount` zeroed bytes, throwing when memory cannot be had.
     ///
-    /// - Throws: ``AllocationError/limitExceeded(shard:limit:requested:)`` when the serving shard's
+    /// - Throws: ``AllocationError/limitExceeded(shard:limit:live:requested:)`` when the serving shard's
     ///   memory limit is reached; ``AllocationError/outOfMemory(requested:alignment:)`` otherwise.
     /// - Precondition: `byteCount >= 0` and `alignment` is a power of two in range.
     /// - Complexity: O(`byteCount`).

@@ -17,7 +17,9 @@ import Glibc
 /// `stop()` drains the queue, deletes the heap (live blocks stay valid), clears the slot and ends
 /// the thread. Jobs that still arrive afterwards (an actor that uses this executor, a task that
 /// prefers it) start a *retired* thread without a heap, so nothing ever hangs; allocations there
-/// use the fallback path.
+/// use the fallback path. A retired thread ends as soon as its queue is empty, and the next late
+/// job starts another: every thread a shard starts ends once the shard is stopped and its last
+/// job has run.
 final class ShardExecutor: TaskExecutor, SerialExecutor {
     enum State {
         case notStarted
@@ -163,7 +165,9 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
 
     // MARK: Stopping
 
-    /// Drains queued jobs, deletes the heap and ends the thread. Returns once the heap is gone.
+    /// Drains queued jobs, deletes the heap and ends the thread. Returns once the heap is gone
+    /// (at once when it already is, or never was); every caller, however many at once, waits
+    /// for that.
     func stop() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let resumeNow: Bool = locked {
@@ -216,6 +220,12 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
         }
     }
 
+    /// The thread's life. With a heap: create it, run jobs until stopped, give the page pool back
+    /// to whoever still holds it, delete the heap, then go on without a heap while late jobs are
+    /// queued. Without a heap (a *retired* thread, started for work that arrived after the stop):
+    /// run jobs until the queue is empty, then end. Whenever the thread ends, the state is
+    /// `.stopped`, so the next late job starts a new retired thread; nothing ever waits for a
+    /// thread that has ended, and no thread outlives its last job.
     private func threadMain(withHeap: Bool) {
         Mimalloc.setCurrentThreadName(threadName)
         if withHeap {
@@ -224,33 +234,43 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
             }
             slot.shard.setHeap(heap)
             Mimalloc.Shard.setCurrent(slot.shard)
-        }
-        runLoop(withHeap: withHeap)
-        if withHeap {
-            // The queue is drained and `state` is `.stopped`: nothing can run here any more.
+            runLoop(withHeap: true)
+            // `state` is `.stopping` and the queue was empty: no job of this shard can run here
+            // any more, on its heap.
+            slot.retirePagePool()
             Mimalloc.Shard.setCurrent(nil)
             slot.heap?.delete()
             slot.shard.setHeap(nil)
-            let waiters = locked { () -> [CheckedContinuation<Void, Never>] in
+            let (waiters, lateWork) = locked { () -> ([CheckedContinuation<Void, Never>], Bool) in
                 let waiters = stopWaiters
                 stopWaiters = []
-                return waiters
+                // Jobs that arrived while the heap was being deleted run here, without a heap.
+                state = pending.isEmpty ? .stopped : .retired
+                return (waiters, !pending.isEmpty)
             }
             for waiter in waiters { waiter.resume() }
+            guard lateWork else { return }
         }
+        runLoop(withHeap: false)
     }
 
+    /// Runs queued work. With a heap, it parks when idle (collecting after `idleCollectDelay`)
+    /// and returns once stopping with an empty queue. Without one, it returns as soon as the
+    /// queue is empty, leaving the state `.stopped`.
     private func runLoop(withHeap: Bool) {
         var batch: [Work] = []
         var dirty = false
         while true {
             let next: Bool = locked {
                 while pending.isEmpty {
-                    if state == .stopping {
+                    if !withHeap {
                         state = .stopped
                         return false
                     }
-                    if withHeap && (dirty || maintenanceWanted) {
+                    if state == .stopping {
+                        return false
+                    }
+                    if dirty || maintenanceWanted {
                         isParked = true
                         let signalled = lock.wait(nanoseconds: idleCollectNanoseconds)
                         isParked = false

@@ -60,21 +60,31 @@ public final class ShardGroup: Sendable {
     /// - Precondition: `shardCount >= 1`.
     public convenience init(shardCount: Int, idleCollectDelay: Duration = .milliseconds(50)) {
         ShardGroup.checkShape(shardCount: shardCount, idleCollectDelay: idleCollectDelay)
-        self.init(arenas: Array(repeating: nil, count: shardCount), idleCollectDelay: idleCollectDelay)
+        self.init(caps: Array(repeating: nil, count: shardCount), idleCollectDelay: idleCollectDelay)
     }
 
-    /// Creates a heap whose shards each have a hard memory cap.
+    /// Creates a group whose shards each have a memory cap, in live bytes.
     ///
-    /// Each capped shard's heap lives in its own exclusive mimalloc arena
-    /// (`mi_reserve_os_memory_ex` with `exclusive`, and `mi_heap_new_in_arena`). When a shard's
-    /// arena is full, its allocations fail with ``AllocationError/limitExceeded(shard:limit:requested:)``
-    /// (the non-throwing buffer makers trap with the same message); other shards keep working.
+    /// A capped shard refuses an allocation when its live usable bytes (allocated on the shard
+    /// and not yet freed, from any thread) plus the request would pass the cap: the allocation
+    /// fails with ``AllocationError/limitExceeded(shard:limit:live:requested:)`` (the non-throwing
+    /// makers trap with the same message), and other shards keep working. Live bytes are usable
+    /// sizes, so the cap is exact in what mimalloc handed out and a block counts with its size
+    /// class's rounding: at most a quarter over the request from 64 bytes to 128 KiB, and more in a
+    /// few ranges (a request just over 512 KiB is charged 1 MiB; over 4 MiB, at most an eighth).
     ///
-    /// What a limit costs: the arena's address space is reserved at once, rounded up to whole
-    /// 32 MiB segments (so the effective cap is ``memoryLimit(ofShard:)``). Pages are committed
-    /// when first used and may be decommitted again, so resident memory follows use. A process can
+    /// What the check costs: uncapped shards pay nothing, because a capped shard's heap is kept off
+    /// the inlined fast path. A capped shard allocates out of line, compares the owner's own
+    /// figures with the cap, and re-sums the frees other threads made only when those figures say
+    /// the cap is reached.
+    ///
+    /// As a hard backstop each capped shard's heap also lives in an exclusive mimalloc arena
+    /// (`mi_reserve_os_memory_ex` with `exclusive`, and `mi_heap_new_in_arena`) of twice the cap
+    /// plus 64 MiB, so that mimalloc's packing of blocks into 32 MiB segments never decides before
+    /// the cap does. The arena's address space is reserved at once; pages are committed when
+    /// first used and may be decommitted again, so resident memory follows use. A process can
     /// hold at most 64 arenas, and mimalloc never releases one: the reservation lasts as long as
-    /// the process, even after ``shutdown()``. Create limited heaps at start-up.
+    /// the process, even after ``shutdown()``. Create capped groups at start-up.
     ///
     /// - Parameters:
     ///   - shardCount: The number of shards, at least 1.
@@ -105,19 +115,21 @@ public final class ShardGroup: Sendable {
             )
             require(limit > 0, "ShardGroup: the memory limit of shard \(shard) must be positive (got \(limit))")
         }
-        var arenas: [Mimalloc.Arena?] = []
+        var caps: [(arena: Mimalloc.Arena, limit: Int)?] = []
         for shard in 0..<shardCount {
             guard let limit = memoryLimitOverrides[shard] ?? memoryLimitPerShard else {
-                arenas.append(nil)
+                caps.append(nil)
                 continue
             }
-            switch Mimalloc.Arena.reserveExclusive(byteCount: limit) {
-            case .success(let arena): arenas.append(arena)
+            let (doubled, overflow) = limit.multipliedReportingOverflow(by: 2)
+            let reserved = overflow ? Int.max : doubled.addingReportingOverflow(64 << 20).partialValue
+            switch Mimalloc.Arena.reserveExclusive(byteCount: reserved) {
+            case .success(let arena): caps.append((arena, limit))
             case .failure(let failure):
-                throw .arenaUnavailable(shard: shard, requestedBytes: limit, code: failure.code)
+                throw .arenaUnavailable(shard: shard, requestedBytes: reserved, code: failure.code)
             }
         }
-        self.init(arenas: arenas, idleCollectDelay: idleCollectDelay)
+        self.init(caps: caps, idleCollectDelay: idleCollectDelay)
     }
 
     private static func checkShape(shardCount: Int, idleCollectDelay: Duration) {
@@ -128,24 +140,30 @@ public final class ShardGroup: Sendable {
         )
     }
 
-    private init(arenas: [Mimalloc.Arena?], idleCollectDelay: Duration) {
+    private init(caps: [(arena: Mimalloc.Arena, limit: Int)?], idleCollectDelay: Duration) {
         Mimalloc.ensureLoaded()
         let id = ShardGroup.nextID.wrappingAdd(1, ordering: .relaxed).oldValue
         self.id = id
         self.idleCollectDelay = idleCollectDelay
         let fallbackSlot = ShardSlot(groupID: id, index: ShardSlot.fallbackIndex, fallback: nil)
         self.fallbackSlot = fallbackSlot
-        self.executors = arenas.enumerated().map { index, arena in
+        self.executors = caps.enumerated().map { index, cap in
             ShardExecutor(
-                slot: ShardSlot(groupID: id, index: index, fallback: fallbackSlot, arena: arena),
+                slot: ShardSlot(
+                    groupID: id,
+                    index: index,
+                    fallback: fallbackSlot,
+                    arena: cap?.arena,
+                    memoryLimit: cap?.limit
+                ),
                 threadName: "shard-\(id)-\(index)",
                 idleCollectDelay: idleCollectDelay
             )
         }
     }
 
-    /// The memory cap of shard `index` in bytes (its arena's size, a multiple of 32 MiB), or nil
-    /// when the shard is not capped.
+    /// The memory cap of shard `index` in live bytes, as given, or nil when the shard is not
+    /// capped.
     /// - Precondition: `0 <= index < shardCount`.
     public func memoryLimit(ofShard index: Int) -> Int? {
         executor(at: index).slot.memoryLimit

@@ -63,17 +63,19 @@ final class ShardSlot: Sendable {
     /// The exclusive arena this shard's heap is confined to, when the shard has a memory limit.
     let arena: Mimalloc.Arena?
 
-    /// The shard's memory cap in bytes (its arena's size), or nil when unlimited.
-    var memoryLimit: Int? { arena?.byteCount }
+    /// The shard's memory cap in live bytes, or nil when unlimited.
+    let memoryLimit: Int?
 
-    init(groupID: Int, index: Int, fallback: ShardSlot?, arena: Mimalloc.Arena? = nil) {
+    init(groupID: Int, index: Int, fallback: ShardSlot?, arena: Mimalloc.Arena? = nil, memoryLimit: Int? = nil) {
         _ = ShardSlot.collectHandlerInstalled
         self.groupID = groupID
         self.index = index
         self.arena = arena
+        self.memoryLimit = memoryLimit
         self.fallbackOfGroup = fallback
         self.shard = Mimalloc.Shard.create(isShard: index != ShardSlot.fallbackIndex, groupID: groupID)
         shard.object = Unmanaged.passUnretained(self).toOpaque()
+        shard.setLimit(memoryLimit)
         ShardSlot.registry.withLock { $0.append(self) }
     }
 
@@ -84,8 +86,8 @@ final class ShardSlot: Sendable {
 
     var isFallback: Bool { index == ShardSlot.fallbackIndex }
 
-    /// The mimalloc heap. Read and written only on the owner thread.
-    var heap: Mimalloc.Heap? { shard.heap }
+    /// The mimalloc heap, capped or not. Read and written only on the owner thread.
+    var heap: Mimalloc.Heap? { shard.ownedHeap }
 
     /// The slot whose record is `shard`.
     /// - Precondition: `shard` is a slot's record (slots set their records' object in init).
@@ -102,4 +104,16 @@ final class ShardSlot: Sendable {
     /// A consistent-enough reading of the counters: the owner's, every thread's entries, and
     /// what departed threads left.
     var counters: AllocationCounters { shard.counters }
+}
+
+extension ShardSlot {
+    /// Owner thread, when the shard stops: the page pool stops being confined to this thread and
+    /// gives its idle chunks back, and the slot lets go of it, so that the pool and its last
+    /// chunks go once the last region still holding it closes (otherwise pages returned after the
+    /// stop would wait for an owner that never comes back).
+    func retirePagePool() {
+        guard let pool = pagePool else { return }
+        pool.retireFromShard()
+        pagePool = nil
+    }
 }
