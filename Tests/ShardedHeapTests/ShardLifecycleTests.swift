@@ -46,39 +46,52 @@ struct ShardLifecycleTests {
 
     @Test("An idle shard collects after frees from other threads, so RSS comes down")
     func idleCollectReturnsRemoteFrees() async throws {
-        let heap = ShardGroup(shardCount: 1, idleCollectDelay: .milliseconds(20))
+        // RSS is process-wide, and suites running beside this one free memory while it fills,
+        // which hides part of the rise. An attempt whose rise is hidden like that is repeated (up
+        // to three); the fall is checked on the first attempt with a clear rise.
         let blockSize = 8 * 1024
         let blocks = 24 * 1024  // 192 MiB
-        let baseline = residentBytes()
-        let buffers = await withShardedAllocation(on: heap, shard: 0) { alloc in
-            (0..<blocks).map { _ in
-                let buffer = alloc.makeBuffer(byteCount: blockSize)
-                _ = buffer.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0xA5) }
-                return buffer
+        var hiddenRises: [Int] = []
+        for _ in 0..<3 {
+            let heap = ShardGroup(shardCount: 1, idleCollectDelay: .milliseconds(20))
+            let baseline = residentBytes()
+            let buffers = await withShardedAllocation(on: heap, shard: 0) { alloc in
+                (0..<blocks).map { _ in
+                    let buffer = alloc.makeBuffer(byteCount: blockSize)
+                    _ = buffer.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0xA5) }
+                    return buffer
+                }
             }
+            // Let the shard finish the maintenance pass that follows its last job, so that the
+            // collect this test waits for can only come from the frees below.
+            try await Task.sleep(for: .milliseconds(300))
+            let filled = residentBytes()
+            let rise = filled - baseline
+            #expect(heap.counters(ofShard: 0).liveAllocations == blocks)
+            guard rise > 160 << 20 else {
+                hiddenRises.append(rise)
+                _ = consume buffers
+                await heap.shutdown()
+                continue
+            }
+            // Free every block on a plain OS thread: these are remote frees for the shard.
+            let parcel = Parcel(consume buffers)
+            await onDetachedThread { parcel.drop() }
+            #expect(heap.counters(ofShard: 0).liveAllocations == 0)
+            #expect(heap.counters(ofShard: 0).remoteDeallocations == blocks)
+            // The shard is idle; only its own maintenance can return the pages. mimalloc may keep
+            // one 32 MiB segment, so ask for 60% of the rise back.
+            var after = residentBytes()
+            let deadline = ContinuousClock.now + .seconds(5)
+            while filled - after < rise * 6 / 10 && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+                after = residentBytes()
+            }
+            #expect(filled - after >= rise * 6 / 10, "RSS fell by \(filled - after) of a \(rise)-byte rise")
+            await heap.shutdown()
+            return
         }
-        // Let the shard finish the maintenance pass that follows its last job, so that the
-        // collect this test waits for can only come from the frees below.
-        try await Task.sleep(for: .milliseconds(300))
-        let filled = residentBytes()
-        let rise = filled - baseline
-        #expect(rise > 160 << 20, "filling 192 MiB raised RSS by only \(rise)")
-        #expect(heap.counters(ofShard: 0).liveAllocations == blocks)
-        // Free every block on a plain OS thread: these are remote frees for the shard.
-        let parcel = Parcel(consume buffers)
-        await onDetachedThread { parcel.drop() }
-        #expect(heap.counters(ofShard: 0).liveAllocations == 0)
-        #expect(heap.counters(ofShard: 0).remoteDeallocations == blocks)
-        // The shard is idle; only its own maintenance can return the pages. mimalloc may keep
-        // one 32 MiB segment, so ask for 60% of the rise back.
-        var after = residentBytes()
-        let deadline = ContinuousClock.now + .seconds(5)
-        while filled - after < rise * 6 / 10 && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(50))
-            after = residentBytes()
-        }
-        #expect(filled - after >= rise * 6 / 10, "RSS fell by \(filled - after) of a \(rise)-byte rise")
-        await heap.shutdown()
+        Issue.record("filling 192 MiB never raised RSS by 160 MiB in three attempts: \(hiddenRises)")
     }
 
     @Test("currentShardIndex names the owner thread's shard, and nil elsewhere")
