@@ -102,25 +102,45 @@ public struct RegionArray<Element: BitwiseCopyable>: ~Copyable, ~Escapable {
             "RegionArray: capacity \(newCapacity) is below the count \(elements.count)"
         )
         let byteCount = ElementStorage<Element>.byteCount(forCapacity: newCapacity, caller: "RegionArray")
-        let raw: UnsafeMutableRawPointer
-        do {
-            if let base = elements.base {
-                raw = try state.pointee.reallocate(
-                    UnsafeMutableRawPointer(base),
-                    from: elements.capacity &* MemoryLayout<Element>.stride,
-                    to: byteCount,
-                    alignment: ElementStorage<Element>.alignment
-                )
-            } else {
-                raw = try state.pointee.allocate(byteCount: byteCount, alignment: ElementStorage<Element>.alignment)
-            }
-        } catch {
-            fatalError("RegionArray: \(error) (growing to \(newCapacity) elements)")
-        }
+        let raw = RegionArray.place(
+            byteCount: byteCount,
+            moving: elements.base.map(UnsafeMutableRawPointer.init),
+            oldByteCount: elements.capacity &* MemoryLayout<Element>.stride,
+            in: state,
+            capacity: newCapacity
+        )
         // Safe: the block holds `newCapacity` elements and its first `count` are ours (copied by
         // `reallocate`); Element is BitwiseCopyable, so binding raw bytes to it is sound.
         elements.base = raw.bindMemory(to: Element.self, capacity: newCapacity)
         elements.capacity = newCapacity
+    }
+}
+
+extension RegionArray where Element: BitwiseCopyable {
+    /// Places a block for the elements in the region (moving the old one, if any). Static, so
+    /// that no use of `self` can look like an escape to the lifetime checker (in sanitizer
+    /// builds, the same code as a method was rejected).
+    @usableFromInline
+    static func place(
+        byteCount: Int,
+        moving old: UnsafeMutableRawPointer?,
+        oldByteCount: Int,
+        in state: UnsafeMutablePointer<RegionState>,
+        capacity: Int
+    ) -> UnsafeMutableRawPointer {
+        do {
+            if let old {
+                return try state.pointee.reallocate(
+                    old,
+                    from: oldByteCount,
+                    to: byteCount,
+                    alignment: ElementStorage<Element>.alignment
+                )
+            }
+            return try state.pointee.allocate(byteCount: byteCount, alignment: ElementStorage<Element>.alignment)
+        } catch {
+            fatalError("RegionArray: \(error) (growing to \(capacity) elements)")
+        }
     }
 }
 
