@@ -23,11 +23,34 @@ let package = Package(
         .library(name: "ShardedHeapStats", targets: ["ShardedHeapStats"]),
         // Values copied off the heap as position-independent images, in memory or mapped files.
         .library(name: "OffHeapImages", targets: ["OffHeapImages"]),
+        // Foundation: Data from buffers without copying, and copies to and from [UInt8].
+        .library(name: "ShardedHeapFoundation", targets: ["ShardedHeapFoundation"]),
+        // SwiftNIO (trait "NIO"): ByteBuffers from shards, event loops on shard threads.
+        .library(name: "ShardedHeapNIO", targets: ["ShardedHeapNIO"]),
+        // swift-service-lifecycle (trait "ServiceLifecycle"): a service that shuts a group down.
+        .library(name: "ShardedHeapLifecycle", targets: ["ShardedHeapLifecycle"]),
         .executable(name: "shardedheap-demo", targets: ["shardedheap-demo"]),
         .executable(name: "shardedheap-soak", targets: ["shardedheap-soak"]),
     ],
+    // Integrations with other packages are traits, off by default: without them, a package that
+    // depends on this one resolves, fetches and builds swift-metrics only.
+    traits: [
+        .trait(
+            name: "NIO",
+            description: "ShardedHeapNIO: SwiftNIO ByteBuffers from shard heaps, event loops on shard threads"
+        ),
+        .trait(
+            name: "ServiceLifecycle",
+            description: "ShardedHeapLifecycle, and StatsReporter as a swift-service-lifecycle Service"
+        ),
+        .default(enabledTraits: []),
+    ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0")
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        // ShardedHeapNIO uses SwiftNIO SPI (custom ByteBuffer allocation), which has no
+        // source-stability promise: the range is one minor version.
+        .package(url: "https://github.com/apple/swift-nio.git", .upToNextMinor(from: "2.101.3")),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // The C boundary: loads libmimalloc.so.2 privately (dlopen, RTLD_LOCAL).
@@ -46,6 +69,37 @@ let package = Package(
             dependencies: [
                 "ShardedHeap",
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(
+                    name: "ServiceLifecycle",
+                    package: "swift-service-lifecycle",
+                    condition: .when(traits: ["ServiceLifecycle"])
+                ),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ShardedHeapFoundation",
+            dependencies: ["ShardedHeap"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ShardedHeapNIO",
+            dependencies: [
+                "ShardedHeap",
+                .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["NIO"])),
+                .product(name: "NIOPosix", package: "swift-nio", condition: .when(traits: ["NIO"])),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ShardedHeapLifecycle",
+            dependencies: [
+                "ShardedHeap",
+                .product(
+                    name: "ServiceLifecycle",
+                    package: "swift-service-lifecycle",
+                    condition: .when(traits: ["ServiceLifecycle"])
+                ),
             ],
             swiftSettings: strictSettings
         ),
@@ -83,6 +137,33 @@ let package = Package(
                 "ShardedHeapStats",
                 "ShardedHeapTestSupport",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ShardedHeapFoundationTests",
+            dependencies: ["ShardedHeapFoundation", "ShardedHeap", "ShardedHeapTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ShardedHeapNIOTests",
+            dependencies: [
+                "ShardedHeapNIO", "ShardedHeap", "ShardedHeapTestSupport",
+                .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["NIO"])),
+                .product(name: "NIOPosix", package: "swift-nio", condition: .when(traits: ["NIO"])),
+                .product(name: "NIOEmbedded", package: "swift-nio", condition: .when(traits: ["NIO"])),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ShardedHeapLifecycleTests",
+            dependencies: [
+                "ShardedHeapLifecycle", "ShardedHeapStats", "ShardedHeap",
+                .product(
+                    name: "ServiceLifecycle",
+                    package: "swift-service-lifecycle",
+                    condition: .when(traits: ["ServiceLifecycle"])
+                ),
             ],
             swiftSettings: strictSettings
         ),

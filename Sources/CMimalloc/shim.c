@@ -332,3 +332,35 @@ int cmi_shard_within_limit_slow(cmi_shard_t *shard) {
     __atomic_store_n(&shard->remote_freed_snapshot, remote_freed, __ATOMIC_RELAXED);
     return counts.allocated_bytes - counts.freed_bytes <= shard->limit;
 }
+
+typedef struct cmi_exit_watch_s {
+    void (*handler)(void *);
+    void *context;
+} cmi_exit_watch_t;
+
+static pthread_key_t cmi_exit_watch_key;
+static pthread_once_t cmi_exit_watch_once = PTHREAD_ONCE_INIT;
+
+static void cmi_exit_watch_fire(void *value) {
+    cmi_exit_watch_t *watch = value;
+    watch->handler(watch->context);
+    free(watch);
+}
+
+static void cmi_exit_watch_make_key(void) {
+    pthread_key_create(&cmi_exit_watch_key, cmi_exit_watch_fire);
+}
+
+void cmi_watch_thread_exit(void (*handler)(void *), void *context) {
+    pthread_once(&cmi_exit_watch_once, cmi_exit_watch_make_key);
+    cmi_exit_watch_t *old = pthread_getspecific(cmi_exit_watch_key);
+    free(old);
+    cmi_exit_watch_t *watch = NULL;
+    if (handler != NULL) {
+        watch = malloc(sizeof *watch);
+        if (watch == NULL) abort();
+        watch->handler = handler;
+        watch->context = context;
+    }
+    pthread_setspecific(cmi_exit_watch_key, watch);
+}

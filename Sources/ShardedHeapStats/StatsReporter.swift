@@ -1,6 +1,10 @@
 import Metrics
 import ShardedHeap
 
+#if ServiceLifecycle
+import ServiceLifecycle
+#endif
+
 /// Samples a heap's statistics on an interval and pushes them through swift-metrics.
 ///
 /// The library never bootstraps a metrics backend: bootstrap Prometheus, StatsD, OpenTelemetry
@@ -92,10 +96,25 @@ public final class StatsReporter: Sendable {
     /// Reports every ``interval`` until the calling task is cancelled or ``group`` is shut down,
     /// then returns. The first report is made at once.
     ///
+    /// With the package's `ServiceLifecycle` trait, the reporter is also a swift-service-lifecycle
+    /// `Service`, and in a `ServiceGroup` graceful shutdown ends `run()` as cancellation does.
+    /// List a `ShardGroupService` (module `ShardedHeapLifecycle`) for the group before the
+    /// reporter: the reporter then returns before its group shuts down. A group shut down some
+    /// other way while the `ServiceGroup` runs ends `run()` early, which a `ServiceGroup` treats
+    /// as its service finishing (by default it then shuts everything down).
+    ///
     /// A shutdown is noticed within 100 ms, even with a long interval.
     ///
     /// Call it from any task, once per reporter at a time.
     public func run() async {
+        #if ServiceLifecycle
+        await cancelWhenGracefulShutdown { await self.reportUntilStopped() }
+        #else
+        await reportUntilStopped()
+        #endif
+    }
+
+    private func reportUntilStopped() async {
         let clock = ContinuousClock()
         while !Task.isCancelled && !group.isShutDown {
             if refreshesAreas { await group.measureAreas() }

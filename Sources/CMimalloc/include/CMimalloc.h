@@ -169,6 +169,11 @@ extern __thread cmi_shard_t *cmi_current_shard __attribute__((tls_model("initial
 /// The calling thread's record, or NULL before it first counted for another thread's shard.
 extern __thread cmi_thread_counts_t *cmi_thread_counts __attribute__((tls_model("initial-exec")));
 
+/// Calls `handler(context)` when the calling thread exits, once. A later call on the same thread
+/// replaces the handler; a NULL handler removes it. For shards whose thread belongs to another
+/// library (an adopted SwiftNIO event loop), which may end that thread without asking.
+void cmi_watch_thread_exit(void (*handler)(void *), void *context);
+
 static inline cmi_shard_t *cmi_get_current_shard(void) { return cmi_current_shard; }
 static inline void cmi_set_current_shard(cmi_shard_t *shard) { cmi_current_shard = shard; }
 

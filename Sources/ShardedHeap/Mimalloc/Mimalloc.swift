@@ -237,6 +237,15 @@ enum Mimalloc {
 
     // MARK: Platform helpers that live in the C shim
 
+    /// Calls `handler(context)` when the calling thread exits (once); a later call replaces it,
+    /// and nil removes it.
+    static func watchCurrentThreadExit(
+        _ handler: (@convention(c) (UnsafeMutableRawPointer?) -> Void)?,
+        context: UnsafeMutableRawPointer?
+    ) {
+        cmi_watch_thread_exit(handler, context)
+    }
+
     /// Names the calling thread (Linux keeps 15 characters).
     static func setCurrentThreadName(_ name: String) {
         cmi_set_thread_name(name)

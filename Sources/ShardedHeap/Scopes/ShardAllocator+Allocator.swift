@@ -123,6 +123,13 @@ extension ShardAllocator: Allocator {
     /// Any thread may call this.
     @inlinable
     public func deallocate(_ pointer: UnsafeMutableRawPointer) {
+        ShardAllocator.deallocateWithHeader(pointer)
+    }
+
+    /// Frees a block that carries the raw-pointer header, counting the free in its record.
+    @inlinable
+    @inline(__always)
+    static func deallocateWithHeader(_ pointer: UnsafeMutableRawPointer) {
         let block = pointer - ShardAllocator.headerSize
         // Safe: `allocate` wrote the header in the 16 bytes before `pointer`.
         let origin = block.load(as: UnsafeMutableRawPointer.self)

@@ -46,12 +46,22 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
     private var maintenanceWanted = false
     private var stopWaiters: [CheckedContinuation<Void, Never>] = []
     private var thread: pthread_t?
+    /// The run loop of another library whose thread this shard adopted (nil for a shard with a
+    /// thread of its own). Fixed at init.
+    let adoptedLoop: (any HostedRunLoop)?
+    /// `adoptedLoop` while its thread is alive and the shard has started: work goes to it then.
+    private var host: (any HostedRunLoop)?
+    /// Whether a drain of `pending` is queued on `host`.
+    private var hostDrainQueued = false
+    /// Whether a maintenance pass is queued on `host`.
+    private var hostMaintenanceQueued = false
     /// `Mimalloc.forkGeneration` when the state above was last valid.
     private var forkGeneration = Mimalloc.forkGeneration
 
-    init(slot: ShardSlot, threadName: String, idleCollectDelay: Duration) {
+    init(slot: ShardSlot, threadName: String, idleCollectDelay: Duration, adopting loop: (any HostedRunLoop)? = nil) {
         self.slot = slot
         self.threadName = threadName
+        self.adoptedLoop = loop
         let (seconds, attoseconds) = idleCollectDelay.components
         self.idleCollectNanoseconds = max(1_000_000, Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
         slot.attach(self)
@@ -79,6 +89,9 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
                 state = .stopped
             }
             thread = nil
+            host = nil
+            hostDrainQueued = false
+            hostMaintenanceQueued = false
             isParked = false
             maintenanceWanted = false
             // The parent's waiters belong to the parent; their continuations cannot resume here.
@@ -108,17 +121,36 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
 
     /// Queues work and starts or wakes the thread as needed. Any thread may call this.
     func submit(_ work: Work) {
-        locked {
+        let drainOn: (any HostedRunLoop)? = locked {
             pending.append(work)
+            if let host {
+                guard !hostDrainQueued else { return nil }
+                hostDrainQueued = true
+                return host
+            }
             switch state {
             case .notStarted:
+                if let adoptedLoop {
+                    // The loop's thread creates the heap, then drains; later drains follow it.
+                    state = .running
+                    host = adoptedLoop
+                    hostDrainQueued = true
+                    adoptedLoop.execute {
+                        self.adoptedThreadStarts()
+                        self.drainHosted()
+                    }
+                    return nil
+                }
                 startThread(withHeap: true)
             case .stopped:
                 startThread(withHeap: false)
             case .running, .stopping, .retired:
                 if isParked { lock.signal() }
             }
+            return nil
         }
+        // Outside the lock: the hosted loop has locks of its own.
+        drainOn?.execute { self.drainHosted() }
     }
 
     /// Runs `body` on the owner thread and returns its result.
@@ -130,10 +162,107 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
 
     /// Asks an idle owner to collect soon (used after frees from other threads).
     func requestMaintenance() {
-        locked {
-            guard state == .running else { return }
+        let maintainOn: (any HostedRunLoop)? = locked {
+            guard state == .running else { return nil }
+            if let host {
+                guard !hostMaintenanceQueued else { return nil }
+                hostMaintenanceQueued = true
+                return host
+            }
             maintenanceWanted = true
             if isParked { lock.signal() }
+            return nil
+        }
+        maintainOn?.execute(after: .nanoseconds(idleCollectNanoseconds)) {
+            self.locked { self.hostMaintenanceQueued = false }
+            self.runMaintenance()
+        }
+    }
+
+    // MARK: An adopted thread
+
+    /// The adopted loop's thread, first thing: creates the heap there and makes the shard the
+    /// thread's own, as a shard's own thread does at its start.
+    private func adoptedThreadStarts() {
+        require(
+            Mimalloc.Shard.current == nil,
+            "ShardedHeap: this event loop's thread is already a shard's (shard \(ShardSlot.current?.index ?? -1) of group \(ShardSlot.current?.groupID ?? -1)); it can serve one shard"
+        )
+        guard let heap = Mimalloc.Heap.createOnCallingThread(inArena: slot.arena) else {
+            fatalError("ShardedHeap: mi_heap_new failed for shard \(slot.index)")
+        }
+        slot.shard.setHeap(heap)
+        Mimalloc.Shard.setCurrent(slot.shard)
+        let current = pthread_self()
+        locked { thread = current }
+        // Safe: executors live as long as their group's slots, which are immortal.
+        Mimalloc.watchCurrentThreadExit(
+            { context in
+                Unmanaged<ShardExecutor>.fromOpaque(context!).takeUnretainedValue().adoptedThreadEnded()
+            },
+            context: Unmanaged.passUnretained(self).toOpaque()
+        )
+    }
+
+    /// The adopted loop's thread, when the shard stops: gives the page pool back, deletes the heap
+    /// and resumes the callers of `stop()`. Late work goes on running on the loop (without a
+    /// heap) while it lives.
+    private func adoptedThreadStops() {
+        slot.retirePagePool()
+        Mimalloc.Shard.setCurrent(nil)
+        Mimalloc.watchCurrentThreadExit(nil, context: nil)
+        slot.heap?.delete()
+        slot.shard.setHeap(nil)
+        let waiters = locked { () -> [CheckedContinuation<Void, Never>] in
+            defer { stopWaiters = [] }
+            state = .retired
+            // From now on the thread is a retired one that another library ends.
+            return stopWaiters
+        }
+        for waiter in waiters { waiter.resume() }
+        // A new watch: if the loop's thread ends, later work needs a thread of the shard's own.
+        Mimalloc.watchCurrentThreadExit(
+            { context in
+                Unmanaged<ShardExecutor>.fromOpaque(context!).takeUnretainedValue().adoptedThreadEnded()
+            },
+            context: Unmanaged.passUnretained(self).toOpaque()
+        )
+    }
+
+    /// The adopted loop's thread, as it exits (the other library ended it). The heap is not
+    /// touched here (mimalloc deletes a thread's heaps at its exit itself); the shard counts as
+    /// stopped, its `stop()` callers resume, and queued work that the ending loop did not take
+    /// runs on a retired thread of the shard's own.
+    private func adoptedThreadEnded() {
+        Mimalloc.Shard.setCurrent(nil)
+        slot.shard.setHeap(nil)
+        let waiters = locked { () -> [CheckedContinuation<Void, Never>] in
+            defer { stopWaiters = [] }
+            host = nil
+            hostDrainQueued = false
+            hostMaintenanceQueued = false
+            thread = nil
+            state = .stopped
+            if !pending.isEmpty { startThread(withHeap: false) }
+            return stopWaiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Hosting thread, called by the hosted loop: runs the work queued so far.
+    private func drainHosted() {
+        var batch: [Work] = []
+        locked {
+            hostDrainQueued = false
+            swap(&batch, &pending)
+        }
+        for work in batch {
+            switch work {
+            case .job(let job):
+                job.runSynchronously(isolatedTo: asUnownedSerialExecutor(), taskExecutor: asUnownedTaskExecutor())
+            case .call(let body):
+                body()
+            }
         }
     }
 
@@ -178,9 +307,14 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
                 case .stopped, .retired:
                     return true
                 case .running, .stopping:
+                    let first = state == .running
                     state = .stopping
                     stopWaiters.append(continuation)
                     if isParked { lock.signal() }
+                    if first, let host {
+                        // Queued on the loop after the work already queued there.
+                        host.execute { self.adoptedThreadStops() }
+                    }
                     return false
                 }
             }

@@ -140,7 +140,24 @@ public final class ShardGroup: Sendable {
         )
     }
 
-    private init(caps: [(arena: Mimalloc.Arena, limit: Int)?], idleCollectDelay: Duration) {
+    /// Creates a group of one shard per loop, each on its loop's thread (see ``HostedRunLoop``).
+    /// Integrations use this through `package` access (`ShardedHeapNIO`).
+    /// - Precondition: `loops` is not empty.
+    package convenience init(adopting loops: [any HostedRunLoop], idleCollectDelay: Duration) {
+        ShardGroup.checkShape(shardCount: loops.count, idleCollectDelay: idleCollectDelay)
+        self.init(caps: Array(repeating: nil, count: loops.count), idleCollectDelay: idleCollectDelay, adopting: loops)
+        // Start every shard now: its heap is set up by the first task queued on its loop, so it
+        // is in place before anything queued later (a channel's registration, say) runs there.
+        for executor in executors {
+            executor.submit(.call {})
+        }
+    }
+
+    private init(
+        caps: [(arena: Mimalloc.Arena, limit: Int)?],
+        idleCollectDelay: Duration,
+        adopting loops: [any HostedRunLoop]? = nil
+    ) {
         Mimalloc.ensureLoaded()
         let id = ShardGroup.nextID.wrappingAdd(1, ordering: .relaxed).oldValue
         self.id = id
@@ -157,7 +174,8 @@ public final class ShardGroup: Sendable {
                     memoryLimit: cap?.limit
                 ),
                 threadName: "shard-\(id)-\(index)",
-                idleCollectDelay: idleCollectDelay
+                idleCollectDelay: idleCollectDelay,
+                adopting: loops?[index]
             )
         }
     }
@@ -209,7 +227,12 @@ public final class ShardGroup: Sendable {
     /// Buffers still alive stay valid and may be freed later from any thread: their blocks move to
     /// mimalloc's backing heap (`mi_heap_delete`; never `mi_heap_destroy`). Allocation afterwards
     /// falls back to the calling thread's default heap. Work that still targets a shard's
-    /// executor afterwards runs on a retired thread that has no heap. Calling it twice is harmless.
+    /// executor afterwards runs on a retired thread that has no heap, which ends once it has
+    /// nothing queued. A run loop a shard hosts (SwiftNIO's, see `ShardedHeapNIO`) is asked to end
+    /// first.
+    ///
+    /// Calling it twice, or from several tasks at once, is harmless: every call returns only when
+    /// every shard thread has stopped and every heap is deleted.
     public func shutdown() async {
         isShutDownFlag.store(true, ordering: .releasing)
         for executor in executors {
