@@ -10,7 +10,8 @@ let package = Package(
     name: "ShardedHeapBenchmarks",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(path: ".."),
+        .package(path: "..", traits: ["NIO"]),
+        .package(url: "https://github.com/apple/swift-nio.git", .upToNextMinor(from: "2.101.3")),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
@@ -45,6 +46,20 @@ let package = Package(
                 "CAllocBench",
                 .product(name: "ShardedHeap", package: library),
                 .product(name: "OffHeapImages", package: library),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        // `swift run -c release --package-path Benchmarks echo`: a TCP echo server with NIO's
+        // default allocator against ShardedHeapNIO's, in child processes, interleaved.
+        .executableTarget(
+            name: "echo",
+            dependencies: [
+                "BenchmarkSupport",
+                "CAllocBench",
+                .product(name: "ShardedHeap", package: library),
+                .product(name: "ShardedHeapNIO", package: library),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
