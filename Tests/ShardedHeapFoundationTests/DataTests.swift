@@ -28,10 +28,13 @@ struct DataTests {
         #expect(data.count == 1000)
         #expect(data.allSatisfy { $0 == 0x42 })
         #expect(data.withUnsafeBytes { Int(bitPattern: $0.baseAddress) } == address, "the bytes were copied")
-        var copies = [data, data, data]
+        let copies = [data, data, data]
         _ = consume data
-        #expect(group.counters(ofShard: 0).liveAllocations == 1)
-        copies.removeAll()
+        // Explicitly alive here: a release build would otherwise end the copies' lifetime early.
+        withExtendedLifetime(copies) {
+            #expect(group.counters(ofShard: 0).liveAllocations == 1)
+        }
+        _ = consume copies
         #expect(group.counters(ofShard: 0).liveAllocations == 0, "the last Data did not free the buffer")
         await group.shutdown()
     }
