@@ -29,6 +29,8 @@ let package = Package(
         .library(name: "ShardedHeapNIO", targets: ["ShardedHeapNIO"]),
         // swift-service-lifecycle (trait "ServiceLifecycle"): a service that shuts a group down.
         .library(name: "ShardedHeapLifecycle", targets: ["ShardedHeapLifecycle"]),
+        // Hummingbird 2 (trait "Hummingbird"): request memory, shard-served connections.
+        .library(name: "ShardedHeapHummingbird", targets: ["ShardedHeapHummingbird"]),
         .executable(name: "shardedheap-demo", targets: ["shardedheap-demo"]),
         .executable(name: "shardedheap-soak", targets: ["shardedheap-soak"]),
     ],
@@ -43,6 +45,11 @@ let package = Package(
             name: "ServiceLifecycle",
             description: "ShardedHeapLifecycle, and StatsReporter as a swift-service-lifecycle Service"
         ),
+        .trait(
+            name: "Hummingbird",
+            description: "ShardedHeapHummingbird: request memory and shard-served connections for Hummingbird 2",
+            enabledTraits: ["NIO"]
+        ),
         .default(enabledTraits: []),
     ],
     dependencies: [
@@ -51,6 +58,8 @@ let package = Package(
         // source-stability promise: the range is one minor version.
         .package(url: "https://github.com/apple/swift-nio.git", .upToNextMinor(from: "2.101.3")),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        // Without Hummingbird's default traits (swift-configuration support, full Foundation).
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
     ],
     targets: [
         // The C boundary: loads libmimalloc.so.2 privately (dlopen, RTLD_LOCAL).
@@ -88,6 +97,17 @@ let package = Package(
                 "ShardedHeap",
                 .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["NIO"])),
                 .product(name: "NIOPosix", package: "swift-nio", condition: .when(traits: ["NIO"])),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ShardedHeapHummingbird",
+            dependencies: [
+                "ShardedHeap",
+                "ShardedHeapNIO",
+                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "HummingbirdCore", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["Hummingbird"])),
             ],
             swiftSettings: strictSettings
         ),
@@ -152,6 +172,17 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["NIO"])),
                 .product(name: "NIOPosix", package: "swift-nio", condition: .when(traits: ["NIO"])),
                 .product(name: "NIOEmbedded", package: "swift-nio", condition: .when(traits: ["NIO"])),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ShardedHeapHummingbirdTests",
+            dependencies: [
+                "ShardedHeapHummingbird", "ShardedHeapNIO", "ShardedHeap", "ShardedHeapTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "HummingbirdCore", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "NIOPosix", package: "swift-nio", condition: .when(traits: ["Hummingbird"])),
             ],
             swiftSettings: strictSettings
         ),

@@ -30,7 +30,11 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
     }
 
     enum Work {
+        /// A job for this executor (an actor on it, a task that prefers it).
         case job(UnownedJob)
+        /// A job of the global concurrent executor, when the group serves as that
+        /// (``ShardGroup/installAsGlobalExecutor()``): not isolated to the shard.
+        case globalJob(UnownedJob)
         case call(@Sendable () -> Void)
     }
 
@@ -257,12 +261,20 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
             swap(&batch, &pending)
         }
         for work in batch {
-            switch work {
-            case .job(let job):
-                job.runSynchronously(isolatedTo: asUnownedSerialExecutor(), taskExecutor: asUnownedTaskExecutor())
-            case .call(let body):
-                body()
-            }
+            run(work)
+        }
+    }
+
+    /// Runs one piece of work on the owner thread.
+    @inline(__always)
+    private func run(_ work: Work) {
+        switch work {
+        case .job(let job):
+            job.runSynchronously(isolatedTo: asUnownedSerialExecutor(), taskExecutor: asUnownedTaskExecutor())
+        case .globalJob(let job):
+            job.runSynchronously(on: asUnownedTaskExecutor())
+        case .call(let body):
+            body()
         }
     }
 
@@ -430,12 +442,7 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
             }
             dirty = true
             for work in batch {
-                switch work {
-                case .job(let job):
-                    job.runSynchronously(isolatedTo: asUnownedSerialExecutor(), taskExecutor: asUnownedTaskExecutor())
-                case .call(let body):
-                    body()
-                }
+                run(work)
             }
             batch.removeAll(keepingCapacity: true)
         }
