@@ -1,5 +1,6 @@
 #if Hummingbird
 import ShardedHeap
+import Synchronization
 
 /// Memory for one request: a handler allocates from it as it likes, and all of it is freed at
 /// once when the request is done.
@@ -12,28 +13,42 @@ import ShardedHeap
 /// been written, for bodies that use raw pointers into it. Freeing a single block does nothing
 /// (the bytes go back with the rest); reallocating may move a block within the memory.
 ///
-/// Underneath is a ``ShardedHeap/SharedRegion`` opened on ``ShardedHeap/PagePool/current`` when
-/// the memory is made: on a shard thread (with `ShardGroup.installAsGlobalExecutor()`,
+/// Underneath is a ``ShardedHeap/SharedRegion`` opened on ``ShardedHeap/PagePool/current`` at
+/// the first allocation: on a shard thread (with `ShardGroup.installAsGlobalExecutor()`,
 /// Hummingbird's handlers run on one) its pages come from that shard's pool without a lock. No
-/// page is taken before the first allocation.
+/// region is opened, and no page taken, before the first allocation.
 ///
 /// Safe to use from any task of the request at once.
 public final class RequestMemory: Sendable {
-    let region: SharedRegion
+    /// The region, opened at the first allocation (most requests of a server allocate nothing
+    /// here, and a request that does not should not pay for a region).
+    private let opened = Mutex<SharedRegion?>(nil)
+    private let pool: PagePool?
 
-    /// Memory whose pages come from `pool` (by default ``ShardedHeap/PagePool/current``).
+    /// Memory whose pages come from `pool` (by default ``ShardedHeap/PagePool/current`` where
+    /// the first allocation happens).
     public init(pool: PagePool? = nil) {
-        region = SharedRegion.open(pool: pool)
+        self.pool = pool
     }
 
     deinit {
-        region.close()
+        opened.withLock { $0?.close() }
+    }
+
+    /// The region, opened now if it was not yet.
+    var region: SharedRegion {
+        opened.withLock { region in
+            if let region { return region }
+            let made = SharedRegion.open(pool: pool)
+            region = made
+            return made
+        }
     }
 
     /// The number of pages the memory holds now.
-    public var pageCount: Int { region.pageCount }
+    public var pageCount: Int { opened.withLock { $0?.pageCount ?? 0 } }
 
-    /// Whether anything was allocated from it (it holds a page or a large block).
-    public var isUsed: Bool { region.pageCount > 0 || region.largeBlockCount > 0 }
+    /// Whether anything was allocated from it.
+    public var isUsed: Bool { opened.withLock { $0 != nil } }
 }
 #endif

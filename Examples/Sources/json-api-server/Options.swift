@@ -7,6 +7,7 @@ struct Options: Sendable {
     var port = 8080
     var host = "127.0.0.1"
     var eventLoops = 1
+    var executorShards: Int?
     var records = 1_000_000
     var imagePath = "/tmp/shardedheap-example-records.img"
 
@@ -21,6 +22,8 @@ struct Options: Sendable {
           --host H           address to listen on (default 127.0.0.1)
           --port N           port (default 8080; 0 picks one and prints it)
           --event-loops N    NIO event loops (default 1)
+          --executor-shards N  shard threads that run the handlers as the global
+                             executor (default: one per processor)
           --records N        records in the mapped data set (default 1000000)
           --image PATH       where the data set's image is kept (default
                              /tmp/shardedheap-example-records.img; made when missing or of
@@ -50,6 +53,7 @@ struct Options: Sendable {
             case "--host": options.host = value()
             case "--port": options.port = number()
             case "--event-loops": options.eventLoops = max(1, number())
+            case "--executor-shards": options.executorShards = max(1, number())
             case "--records": options.records = max(1, number())
             case "--image": options.imagePath = value()
             case "--help", "-h":

@@ -16,7 +16,10 @@ enum Server {
         // First, before any task starts: handlers then run on shard threads.
         let executorShards: ShardGroup? =
             options.plain || options.cooperativePool
-            ? nil : ShardGroup(shardCount: ProcessInfo.processInfo.activeProcessorCount)
+            ? nil
+            : ShardGroup(
+                shardCount: options.executorShards ?? ProcessInfo.processInfo.activeProcessorCount
+            )
         executorShards?.installAsGlobalExecutor()
 
         let records = try RecordStore.open(path: options.imagePath, count: options.records)

@@ -179,7 +179,7 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
         }
         maintainOn?.execute(after: .nanoseconds(idleCollectNanoseconds)) {
             self.locked { self.hostMaintenanceQueued = false }
-            self.runMaintenance()
+            self.runHostedMaintenance()
         }
     }
 
@@ -446,6 +446,14 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
             }
             batch.removeAll(keepingCapacity: true)
         }
+    }
+
+    /// Maintenance on an adopted loop, which never says whether it is idle: a collect that does
+    /// not force (it frees what other threads freed and returns empty pages, without walking
+    /// every page or measuring areas), so that a busy loop pays little for it.
+    private func runHostedMaintenance() {
+        slot.shard.clearCollectRequest()
+        slot.heap?.collect(force: false)
     }
 
     /// Idle maintenance on the owner thread: collect, then measure the heap's areas.
