@@ -205,3 +205,10 @@ let package = Package(
         ),
     ]
 )
+
+// Documentation (`SHARDEDHEAP_DOCS=1 swift package generate-documentation`, as
+// scripts/generate-docs runs it): the DocC plugin joins the graph only when asked for, so that a
+// package depending on this one never resolves or fetches it.
+if Context.environment["SHARDEDHEAP_DOCS"] != nil {
+    package.dependencies.append(.package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"))
+}
