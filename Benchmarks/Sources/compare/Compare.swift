@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import CAllocBench
 import Foundation
 
@@ -10,6 +11,11 @@ import Foundation
 /// Each (allocator, scenario) runs in a child process (this executable with `--child ID`), so
 /// preloading jemalloc or tcmalloc affects only that child. Repetitions are interleaved:
 /// for rep in 1...R { for each case { run child } }, and the tables show medians over R.
+///
+/// Progress, with an estimate of the time left, goes to standard error (``RunProgress``); the
+/// tables go to standard output, then the files. The output folder is made before the first
+/// child runs (exit 2 if it cannot be); a file that cannot be written is one line on standard
+/// error and exit 1.
 ///
 /// `compare --count ROW --ops N` instead runs one single-threaded row for N operations with a
 /// synchronous main (valgrind cannot follow Swift's async main), for `scripts/instructions`.
@@ -59,10 +65,40 @@ struct Compare {
         let reps = option("--reps").flatMap(Int.init) ?? defaultReps
         let filter = option("--filter")
         let noWrite = flag("--no-write")
-        let output = option("--output").map { URL(fileURLWithPath: $0) } ?? defaultOutputDirectory()
-        if flag("--help") || !arguments.isEmpty {
-            print("usage: compare [--quick] [--reps N] [--scale X] [--filter TEXT] [--output DIR] [--no-write]")
+        let outputPath = option("--output") ?? defaultOutputDirectory().path
+        let help = flag("--help")
+        if help || !arguments.isEmpty {
+            let usage = """
+                usage: compare [--quick] [--reps N] [--scale X] [--filter TEXT] [--output DIR] [--no-write]
+                  --quick        7 repetitions at scale 0.1 (about 30 s) instead of 11 at 2 (a few minutes)
+                  --reps N       repetitions of every case (the tables show medians)
+                  --scale X      operations per child run, relative to the default workloads
+                  --filter TEXT  only the cases whose id contains TEXT (e.g. pairs-16/)
+                  --output DIR   where results.{json,md,svg} go (default: the repository's
+                                 docs/benchmarks); made, with any missing parents, before measuring
+                                 (exit 2 if it cannot be)
+                  --no-write     write no files
+                The smallest run (a few seconds): compare --reps 1 --scale 0.01 --filter pairs-16/ --no-write
+                Results go to standard output; progress with an estimate of the time left goes to
+                standard error (redrawn on one line on a terminal, plain lines otherwise).
+                """
+            if help {
+                print(usage)
+            } else {
+                printError("compare: unknown argument \(arguments[0])\n" + usage)
+                exit(2)
+            }
             return
+        }
+        // Made before measuring: a run is never lost to a folder that cannot exist.
+        var output: OutputDirectory?
+        if !noWrite {
+            do {
+                output = try OutputDirectory(creating: outputPath)
+            } catch {
+                printError("compare: \(error)")
+                exit(2)
+            }
         }
         var cases = allCases()
         if let filter { cases = cases.filter { $0.id.contains(filter) } }
@@ -93,15 +129,21 @@ struct Compare {
         )
         print(report.textTable())
         print(report.goalsText())
-        if !noWrite {
-            do {
-                try report.write(to: output)
-                print("wrote \(output.path)/results.{json,md,svg}")
-            } catch {
-                print("compare: cannot write \(output.path): \(error)")
-                exit(1)
-            }
+        fflush(nil)  // the tables are out before any file is written
+        guard let output else { return }
+        do {
+            let written = try report.write(to: output)
+            print("wrote \(written.joined(separator: ", "))")
+        } catch {
+            printError("compare: \(error)")
+            exit(1)
         }
+    }
+
+    /// Writes `text` and a newline to standard error, after what is already on standard output.
+    static func printError(_ text: String) {
+        fflush(nil)
+        FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
     /// docs/benchmarks of the repository this file was built from.
@@ -125,21 +167,34 @@ struct Runner {
         var mallocFrom = ""
     }
 
+    /// Runs every case `reps` times, interleaved, with progress on standard error.
+    ///
+    /// Each child run weighs 1 in the first repetition; from the second on, each case weighs its
+    /// share of the first repetition's time (the weights of one repetition still add up to the
+    /// number of cases), so the estimate of the time left follows the slow and the fast cases.
     func run() -> [Row] {
         var rows = cases.map { Row(c: $0) }
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        let progress = RunProgress(label: "compare", unit: "run", count: rows.count * reps)
+        var weights = [Double](repeating: 1, count: rows.count)
         for rep in 1...reps {
-            FileHandle.standardError.write("rep \(rep)/\(reps): ".data(using: .utf8)!)
+            var seconds: [Double] = []
             for index in rows.indices {
                 let c = rows[index].c
+                progress.start("rep \(rep) of \(reps), \(c.id)", weight: weights[index])
+                let started = Date()
                 let (ns, rss, origin) = runOne(executable, c)
+                seconds.append(Date().timeIntervalSince(started))
                 rows[index].nanoseconds.append(ns)
                 rows[index].peakRSSKiB.append(rss)
                 rows[index].mallocFrom = origin
-                FileHandle.standardError.write(".".data(using: .utf8)!)
             }
-            FileHandle.standardError.write("\n".data(using: .utf8)!)
+            if rep == 1 {
+                let mean = seconds.reduce(0, +) / Double(max(1, seconds.count))
+                if mean > 0 { weights = seconds.map { $0 / mean } }
+            }
         }
+        progress.finish()
         return rows
     }
 

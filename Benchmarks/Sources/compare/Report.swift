@@ -490,14 +490,15 @@ struct Report {
             """
     }
 
-    func write(to directory: URL) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try json().write(to: directory.appendingPathComponent("results.json"))
-        try (markdown() + "\n").write(
-            to: directory.appendingPathComponent("results.md"),
-            atomically: true,
-            encoding: .utf8
-        )
-        try svg().write(to: directory.appendingPathComponent("results.svg"), atomically: true, encoding: .utf8)
+    /// Writes results.json, results.md and results.svg into `directory`; returns the paths.
+    ///
+    /// - Throws: ``OutputError`` for a file that cannot be written, or the encoder's error.
+    func write(to directory: OutputDirectory) throws -> [String] {
+        let json = try json()
+        return [
+            try directory.write(json, to: "results.json"),
+            try directory.write(Data((markdown() + "\n").utf8), to: "results.md"),
+            try directory.write(Data(svg().utf8), to: "results.svg"),
+        ]
     }
 }

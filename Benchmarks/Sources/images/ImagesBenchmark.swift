@@ -7,6 +7,7 @@ import ShardedHeap
 /// `images`: issue 6's figures for off-heap images of `[Person]`, against Foundation's JSON.
 ///
 ///     swift run -c release --package-path Benchmarks images [--count N] [--reps R] [--no-write]
+///         [--output DIR] [--help]
 ///
 /// Steps, in one process: build the records; `OffHeap.copy` against `JSONEncoder().encode`
 /// (interleaved per repetition); write the image to a temporary file; `MappedImage` opens;
@@ -14,8 +15,45 @@ import ShardedHeap
 /// `JSONDecoder`; `get()` of the whole array against `JSONDecoder` of the whole JSON.
 @main
 enum ImagesBenchmark {
-    static func main() throws {
+    static func main() {
         guard let options = Options.parse(Array(CommandLine.arguments.dropFirst())) else { exit(2) }
+        if options.help {
+            print(Options.usage)
+            return
+        }
+        // The output folder is made before measuring: a run is never lost to a folder that
+        // cannot exist.
+        var output: OutputDirectory?
+        if !options.noWrite {
+            do {
+                output = try OutputDirectory(creating: options.output ?? defaultOutputDirectory())
+            } catch {
+                printError("images: \(error)")
+                exit(2)
+            }
+        }
+        let report: ImagesReport
+        do {
+            report = try measure(options)
+        } catch {
+            printError("images: \(error)")
+            exit(1)
+        }
+        // The results reach standard output before any file is written.
+        print(report.markdown())
+        fflush(nil)
+        guard let output else { return }
+        do {
+            let written = try report.write(to: output)
+            print("wrote \(written.joined(separator: " and "))")
+        } catch {
+            printError("images: \(error)")
+            exit(1)
+        }
+    }
+
+    /// Every step of the run, with progress on standard error; returns the report.
+    static func measure(_ options: Options) throws -> ImagesReport {
         let started = cab_now_ns()
         var results = ImagesResults()
         results.command = options.command
@@ -28,27 +66,37 @@ enum ImagesBenchmark {
         print("images: \(options.command)")
         print("machine: \(results.machine!.summary)")
 
+        let progress = RunProgress.images(options)
+        progress.start(.build, options)
         let (buildSeconds, people) = Stopwatch.time { Person.make(count: options.count) }
         results.buildSeconds = buildSeconds
-        print(String(format: "built %d records in %.2f s", options.count, buildSeconds))
+        progress.print(String(format: "built %d records in %.2f s", options.count, buildSeconds))
 
         let path = NSTemporaryDirectory() + "shardedheap-images-\(getpid()).img"
         defer { unlink(path) }
-        let (image, json) = try writeSteps(people, options: options, path: path, into: &results)
-        try lookupSteps(people, options: options, path: path, into: &results)
+        let (image, json) = try writeSteps(people, options: options, path: path, progress: progress, into: &results)
+        try lookupSteps(people, options: options, path: path, progress: progress, into: &results)
         if let json {
-            try wholeArrayReadSteps(people, image: image, json: json, options: options, path: path, into: &results)
+            try wholeArrayReadSteps(
+                people,
+                image: image,
+                json: json,
+                options: options,
+                path: path,
+                progress: progress,
+                into: &results
+            )
         }
+        progress.finish()
         results.peakRSSMiB = cab_max_rss_kib() / 1024
         results.totalSeconds = Double(cab_now_ns() - started) / 1e9
+        return ImagesReport(results: results)
+    }
 
-        let report = ImagesReport(results: results)
-        print(report.markdown())
-        if !options.noWrite {
-            let directory = options.output ?? defaultOutputDirectory()
-            try report.write(to: directory)
-            print("wrote \(directory)/images.md and images.json")
-        }
+    /// Writes `line` and a newline to standard error.
+    static func printError(_ line: String) {
+        fflush(nil)  // what is already on standard output comes first
+        FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
     /// `OffHeap.copy` and `JSONEncoder`, interleaved per repetition; then the image file.
@@ -57,6 +105,7 @@ enum ImagesBenchmark {
         _ people: [Person],
         options: Options,
         path: String,
+        progress: RunProgress,
         into results: inout ImagesResults
     ) throws -> (OffHeapImage<[Person]>, Data?) {
         var copyRuns: [Double] = []
@@ -66,16 +115,18 @@ enum ImagesBenchmark {
         for rep in 0..<(options.lookupsOnly ? 1 : options.wholeArrayReps) {
             image = nil
             json = nil
+            progress.start(.copy(rep: rep + 1), options)
             let copy = try Stopwatch.time { try OffHeap.copy(people) }
             copyRuns.append(copy.seconds)
             image = copy.result
-            print(String(format: "rep %d: OffHeap.copy %.3f s", rep + 1, copy.seconds))
+            progress.print(String(format: "rep %d: OffHeap.copy %.3f s", rep + 1, copy.seconds))
             if options.lookupsOnly { break }
+            progress.start(.encode(rep: rep + 1), options)
             let encode = try Stopwatch.time { try JSONEncoder().encode(people) }
             encodeRuns.append(encode.seconds)
             results.jsonBytes = encode.result.count
             json = encode.result
-            print(String(format: "rep %d: JSONEncoder %.3f s", rep + 1, encode.seconds))
+            progress.print(String(format: "rep %d: JSONEncoder %.3f s", rep + 1, encode.seconds))
         }
         results.copy = .init(unit: "s", runs: copyRuns)
         if !encodeRuns.isEmpty {
@@ -84,9 +135,10 @@ enum ImagesBenchmark {
         }
         let written = image!
         results.imageBytes = written.byteCount
+        progress.start(.writeFile, options)
         results.writeFileSeconds = try Stopwatch.time { try written.write(to: path) }.seconds
         let seconds = results.writeFileSeconds
-        print(String(format: "image %d bytes, written to %@ in %.2f s", written.byteCount, path, seconds))
+        progress.print(String(format: "image %d bytes, written to %@ in %.2f s", written.byteCount, path, seconds))
         return (written, json)
     }
 
@@ -95,8 +147,10 @@ enum ImagesBenchmark {
         _ people: [Person],
         options: Options,
         path: String,
+        progress: RunProgress,
         into results: inout ImagesResults
     ) throws {
+        progress.start(.opens, options)
         var openRuns: [Double] = []
         for _ in 0..<options.opens {
             let start = cab_now_ns()
@@ -113,6 +167,7 @@ enum ImagesBenchmark {
 
         // A fresh mapping: the first pass takes the page faults (the file is in the page cache,
         // having just been written, so these are minor faults, not disk reads).
+        progress.start(.lookups, options)
         let mapped = try MappedImage<[Person]>(contentsOf: path)
         let elements = try mapped.elements
         var passes: [Double] = []
@@ -134,20 +189,24 @@ enum ImagesBenchmark {
         }
         results.lookup = .init(unit: "ns", runs: passes)
         results.lookupPassFaults = .init(unit: "faults", runs: faults)
+        progress.start(.locate, options)
         results.locate = try perLookupPasses(options.lookupPasses, indices.count) {
             let records = try locate(indices, in: elements)
             guard records == indices.count else { fatalError("images: locate found \(records) records") }
         }
+        progress.start(.locateChained, options)
         results.locateChained = try perLookupPasses(options.lookupPasses, indices.count) {
             _ = try locateChained(indices, in: elements)
         }
+        progress.start(.lookupChained, options)
         results.lookupChained = try perLookupPasses(options.lookupPasses, indices.count) {
             _ = try lookUpChained(indices, in: elements)
         }
+        progress.start(.nullDecode, options)
         results.nullDecode = try perLookupPasses(options.lookupPasses, indices.count) {
             _ = try decodeFromNothing(indices.count)
         }
-        print(
+        progress.print(
             String(
                 format: "elements[i]: %.1f ns median, first pass %.1f ns; find only %.1f ns; "
                     + "chained: find %.1f ns, elements[i] %.1f ns; Person from a decoder that reads nothing %.1f ns",
@@ -162,6 +221,7 @@ enum ImagesBenchmark {
         if options.lookupsOnly { return }
 
         // One record's JSON at a time: the same index sequence (its first 100,000 entries).
+        progress.start(.jsonRecords, options)
         let sample = Array(indices.prefix(100_000))
         let encoder = JSONEncoder()
         let records = try sample.map { try encoder.encode(people[$0]) }
@@ -280,6 +340,7 @@ enum ImagesBenchmark {
         json: Data,
         options: Options,
         path: String,
+        progress: RunProgress,
         into results: inout ImagesResults
     ) throws {
         let mapped = try MappedImage<[Person]>(contentsOf: path)
@@ -287,6 +348,7 @@ enum ImagesBenchmark {
         var fromMapping: [Double] = []
         var decoding: [Double] = []
         for rep in 0..<options.wholeArrayReps {
+            progress.start(.wholeArrayRead(rep: rep + 1), options)
             let get = try Stopwatch.time { try image.get() }
             guard get.result == people else { fatalError("images: get() differs") }
             inMemory.append(get.seconds)
@@ -297,7 +359,7 @@ enum ImagesBenchmark {
             guard decode.result == people else { fatalError("images: JSONDecoder differs") }
             decoding.append(decode.seconds)
             let format = "rep %d: get() %.3f s, mapped get() %.3f s, JSONDecoder %.3f s"
-            print(String(format: format, rep + 1, get.seconds, getMapped.seconds, decode.seconds))
+            progress.print(String(format: format, rep + 1, get.seconds, getMapped.seconds, decode.seconds))
         }
         results.getInMemory = .init(unit: "s", runs: inMemory)
         results.getMapped = .init(unit: "s", runs: fromMapping)

@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import Foundation
 
 /// The text and JSON forms of one run, and the goals of issue 6 checked against it.
@@ -198,11 +199,16 @@ struct ImagesReport {
         return String(format: "%.2fx faster", slower.median / faster.median)
     }
 
-    /// Writes `images.md` and `images.json` into `directory`.
-    func write(to directory: String) throws {
+    /// Writes `images.json` and `images.md` into `directory`; returns the paths written.
+    ///
+    /// - Throws: ``OutputError`` for a file that cannot be written, or the encoder's error.
+    func write(to directory: OutputDirectory) throws -> [String] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(results).write(to: URL(fileURLWithPath: directory + "/images.json"))
-        try Data(markdown().utf8).write(to: URL(fileURLWithPath: directory + "/images.md"))
+        let json = try encoder.encode(results)
+        return [
+            try directory.write(json, to: "images.json"),
+            try directory.write(Data(markdown().utf8), to: "images.md"),
+        ]
     }
 }
