@@ -5,7 +5,7 @@ extension RequestMemory: Allocator {
     /// Allocates `byteCount` bytes aligned to `alignment` (a power of two up to 65,536). The
     /// memory stays valid while this `RequestMemory` lives; keep it alive for as long as you use
     /// the pointer (values made with it as their allocator do that themselves).
-    /// - Throws: ``ShardedHeap/AllocationError/outOfMemory(requested:alignment:)``.
+    /// - Throws: `AllocationError.outOfMemory(requested:alignment:)`.
     ///
     /// Any task of the request may call this.
     public func allocate(byteCount: Int, alignment: Int = 16) throws(AllocationError) -> UnsafeMutableRawPointer {
@@ -13,7 +13,7 @@ extension RequestMemory: Allocator {
     }
 
     /// Resizes a block from this memory, keeping its first bytes; it may move within the memory.
-    /// - Throws: ``ShardedHeap/AllocationError/outOfMemory(requested:alignment:)``; `pointer` is
+    /// - Throws: `AllocationError.outOfMemory(requested:alignment:)`; `pointer` is
     ///   then unchanged.
     public func reallocate(
         _ pointer: UnsafeMutableRawPointer,

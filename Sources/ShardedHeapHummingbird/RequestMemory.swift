@@ -5,7 +5,7 @@ import Synchronization
 /// Memory for one request: a handler allocates from it as it likes, and all of it is freed at
 /// once when the request is done.
 ///
-/// "Done" means: nothing made from it is alive any more. `RequestMemory` is an ``ShardedHeap/Allocator``
+/// "Done" means: nothing made from it is alive any more. `RequestMemory` is an `Allocator`
 /// whose blocks keep it alive: an `OffHeapArray(allocator: memory)` or a
 /// `UniqueBuffer(capacity:allocator: memory)` retains it, so such a value may even travel into a
 /// response body that Hummingbird writes after the handler has returned. With
@@ -13,7 +13,7 @@ import Synchronization
 /// been written, for bodies that use raw pointers into it. Freeing a single block does nothing
 /// (the bytes go back with the rest); reallocating may move a block within the memory.
 ///
-/// Underneath is a ``ShardedHeap/SharedRegion`` opened on ``ShardedHeap/PagePool/current`` at
+/// Underneath is a `SharedRegion` opened on `PagePool.current` at
 /// the first allocation: on a shard thread (with `ShardGroup.installAsGlobalExecutor()`,
 /// Hummingbird's handlers run on one) its pages come from that shard's pool without a lock. No
 /// region is opened, and no page taken, before the first allocation.
@@ -25,7 +25,7 @@ public final class RequestMemory: Sendable {
     private let opened = Mutex<SharedRegion?>(nil)
     private let pool: PagePool?
 
-    /// Memory whose pages come from `pool` (by default ``ShardedHeap/PagePool/current`` where
+    /// Memory whose pages come from `pool` (by default `PagePool.current` where
     /// the first allocation happens).
     public init(pool: PagePool? = nil) {
         self.pool = pool

@@ -2,7 +2,7 @@
 import ServiceLifecycle
 import ShardedHeap
 
-/// A swift-service-lifecycle `Service` that shuts a ``ShardedHeap/ShardGroup`` down when its
+/// A swift-service-lifecycle `Service` that shuts a `ShardGroup` down when its
 /// `ServiceGroup` shuts down.
 ///
 /// List it *before* the services that allocate from the group: a `ServiceGroup` shuts its

@@ -11,11 +11,11 @@ extension ShardGroup {
     /// Shard `i` is the `i`th loop of `eventLoopGroup.makeIterator()`. Each shard's heap is set up
     /// by a task this initialiser queues on its loop, so it is in place before anything queued
     /// there later (a channel's registration, say) runs. Work for a shard's executor (an actor pinned to
-    /// it, ``withShardedAllocation(on:shard:_:)``) runs on that loop's thread, in order, between
+    /// it, `withShardedAllocation(on:shard:_:)`) runs on that loop's thread, in order, between
     /// the loop's own tasks; it must not block, as nothing on an event loop may. Idle maintenance
     /// runs there too, `idleCollectDelay` after other threads freed the shard's blocks.
     ///
-    /// Shut this group down *before* the event loop group: ``shutdown()`` deletes each heap on
+    /// Shut this group down *before* the event loop group: `shutdown()` deletes each heap on
     /// its loop's thread. If the event loops end first, each shard notices its thread's exit,
     /// counts as stopped, and leaves the heap to mimalloc (which deletes a thread's heaps when the
     /// thread ends); work queued for it afterwards runs on a retired thread of the shard's own.

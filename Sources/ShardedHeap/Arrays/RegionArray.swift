@@ -10,7 +10,7 @@
 /// ```
 ///
 /// It is non-escapable and its lifetime is tied to the region's: returning it from
-/// ``withRegion(pool:_:)``, storing it outside the scope or capturing it in an escaping closure
+/// ``withRegion(pool:_:)-4p77b``, storing it outside the scope or capturing it in an escaping closure
 /// does not compile. It is `~Copyable`, so each array owns its elements: there is no shared
 /// storage to alias, and a span of it borrows it like any other value's.
 ///

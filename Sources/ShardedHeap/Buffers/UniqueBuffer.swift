@@ -17,7 +17,7 @@
 /// The buffer holds ``count`` initialised bytes at the start of a block of ``capacity`` bytes.
 /// Every safe view (``bytes``, ``mutableBytes``, ``withUnsafeBytes(_:)``) covers the initialised
 /// bytes only, so no safe read ever sees memory nobody wrote. Bytes become initialised by
-/// ``append(_:)``, ``append(repeating:count:)``, ``append(initializingWith:)`` (an
+/// ``append(_:)``, ``append(repeating:count:)``, ``append(maximumByteCount:initializingWith:)`` (an
 /// `OutputRawSpan` over the free capacity), ``resize(to:)`` (which zero-fills growth), or the
 /// zeroing and copying initialisers. Hot code that fills memory itself allocates with
 /// ``init(capacity:alignment:)`` and writes through

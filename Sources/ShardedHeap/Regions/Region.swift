@@ -10,7 +10,7 @@
 /// ```
 ///
 /// ## Sound by construction
-/// `Region` is a non-escapable value: it exists only inside ``withRegion(pool:_:)`` (or while a
+/// `Region` is a non-escapable value: it exists only inside ``withRegion(pool:_:)-4p77b`` (or while a
 /// ``UniqueRegion`` lends it), and so does everything that depends on it, such as a
 /// ``RegionArray``. Returning one from the scope, storing it outside, or capturing it in an
 /// escaping closure or a new task does not compile, so no safe code can read a region's memory

@@ -2,7 +2,7 @@
 ///
 /// Measuring walks the heap's areas (`mi_heap_visit_blocks`), which must run on the shard's owner
 /// thread, so the figures are taken during idle maintenance and by
-/// ``ShardGroup/measureAreas()``, and read here without waiting for the shard.
+/// ``ShardGroup/measureAreas(collect:)``, and read here without waiting for the shard.
 public struct ShardAreaFigures: Sendable, Hashable, Codable {
     /// Bytes committed to the heap's pages.
     public var committedBytes: Int
