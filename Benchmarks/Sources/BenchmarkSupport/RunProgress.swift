@@ -116,17 +116,22 @@ public final class RunProgress: Sendable {
         if first { Thread.detachNewThread { [self] in tick() } }
     }
 
-    /// Ends the last step and writes the closing line ("images: done, 13 of 13 steps in 91 s").
+    /// Ends the last step and writes the closing line: "images: done, 13 of 13 steps in 91 s",
+    /// or "images: stopped in step 5 of 13 after 20 s" when fewer steps than `count` started
+    /// (a run that failed).
     ///
-    /// Call it once, before printing the results; the status is not drawn after it.
+    /// Call it before printing the results or an error, so the status line on a terminal is
+    /// ended first; the status is not drawn after it, and later calls do nothing.
     public func finish() {
         let now = Self.now()
         state.withLock { state in
             guard !state.finished else { return }
             state.finished = true
-            let seconds = state.started.map { now - $0 } ?? 0
-            let steps = "\(state.stepsStarted) of \(count) \(unit)\(count == 1 ? "" : "s")"
-            let line = "  \(label): done, \(steps) in \(Self.seconds(seconds))"
+            let seconds = Self.seconds(state.started.map { now - $0 } ?? 0)
+            let line =
+                state.stepsStarted >= count
+                ? "  \(label): done, \(state.stepsStarted) of \(count) \(unit)\(count == 1 ? "" : "s") in \(seconds)"
+                : "  \(label): stopped in \(unit) \(state.stepsStarted) of \(count) after \(seconds)"
             Self.writeStandardError(isTerminal ? "\r" + line + "\u{1B}[K\n" : line + "\n")
             state.showing = false
         }

@@ -78,7 +78,7 @@ struct Compare {
                                  docs/benchmarks); made, with any missing parents, before measuring
                                  (exit 2 if it cannot be)
                   --no-write     write no files
-                The smallest run (a few seconds): compare --reps 1 --scale 0.01 --filter pairs-16/ --no-write
+                The smallest run (under a second): compare --reps 1 --scale 0.01 --filter pairs-16/ --no-write
                 Results go to standard output; progress with an estimate of the time left goes to
                 standard error (redrawn on one line on a terminal, plain lines otherwise).
                 """

@@ -67,6 +67,7 @@ enum ImagesBenchmark {
         print("machine: \(results.machine!.summary)")
 
         let progress = RunProgress.images(options)
+        defer { progress.finish() }  // also when a step throws: the status line ends before the error
         progress.start(.build, options)
         let (buildSeconds, people) = Stopwatch.time { Person.make(count: options.count) }
         results.buildSeconds = buildSeconds

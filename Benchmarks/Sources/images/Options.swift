@@ -29,7 +29,7 @@ struct Options {
           --output DIR       where to write them (default: the repository's docs/benchmarks); made,
                              with any missing parents, before measuring (exit 2 if it cannot be)
 
-        The default run takes about 90 s on 2 cores. The smallest useful run (a few seconds, for checks):
+        The default run takes about 90 s on 2 cores. The smallest run (under a second, for checks):
           images --count 1000 --reps 1 --lookups 1000 --lookup-passes 1
         Results go to standard output; progress with an estimate of the time left goes to standard
         error (redrawn on one line on a terminal, plain lines otherwise).
