@@ -38,6 +38,27 @@ struct GlobalExecutorTests {
         }
     }
 
+    @Test("An await that needs no other executor continues on the shard thread without queueing a job")
+    func awaitsContinueInline() async {
+        await #expect(processExitsWith: .success) {
+            let group = ShardGroup(shardCount: 2)
+            group.installAsGlobalExecutor()
+            let calls = 1_000
+            let (queued, onShard) = await Task.detached { () -> (Int, Bool) in
+                let before = group.globalJobsQueued
+                var sum = 0
+                for index in 0..<calls { sum &+= await nonisolatedStep(index) }
+                return (group.globalJobsQueued - before, sum > 0 && group.currentShardIndex != nil)
+            }.value
+            // Each call enters and leaves a nonisolated async function (an executor switch to
+            // the generic executor and back); none of them needs another thread.
+            guard queued < calls / 10, onShard else {
+                print("\(calls) nonisolated calls queued \(queued) global jobs (on a shard: \(onShard))")
+                exit(1)
+            }
+        }
+    }
+
     @Test("Installing a second group traps, saying why")
     func secondInstallTraps() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
@@ -46,4 +67,11 @@ struct GlobalExecutorTests {
         }
         #expect(standardError(of: result).contains("a shard group is already the global executor"))
     }
+}
+
+/// A nonisolated async function the optimizer may not inline, so that calling it switches
+/// executors as a handler's calls do.
+@inline(never)
+private func nonisolatedStep(_ value: Int) async -> Int {
+    value &+ 1
 }

@@ -23,7 +23,8 @@ struct Options: Sendable {
           --port N           port (default 8080; 0 picks one and prints it)
           --event-loops N    NIO event loops (default 1)
           --executor-shards N  shard threads that run the handlers as the global
-                             executor (default: one per processor)
+                             executor (default: one per processor the event loops
+                             leave, at least one)
           --records N        records in the mapped data set (default 1000000)
           --image PATH       where the data set's image is kept (default
                              /tmp/shardedheap-example-records.img; made when missing or of

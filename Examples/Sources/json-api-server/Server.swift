@@ -11,14 +11,25 @@ import ShardedHeapStats
 
 @main
 enum Server {
-    static func main() async throws {
+    static func main() async {
         let options = Options.parse(Array(CommandLine.arguments.dropFirst()))
+        do {
+            try await serve(options)
+        } catch {
+            // One line, not a backtrace: a port in use or an unwritable image path is the
+            // caller's to fix.
+            Options.fail("\(error)")
+        }
+    }
+
+    static func serve(_ options: Options) async throws {
         // First, before any task starts: handlers then run on shard threads.
         let executorShards: ShardGroup? =
             options.plain || options.cooperativePool
             ? nil
             : ShardGroup(
-                shardCount: options.executorShards ?? ProcessInfo.processInfo.activeProcessorCount
+                shardCount: options.executorShards
+                    ?? max(1, ProcessInfo.processInfo.activeProcessorCount - options.eventLoops)
             )
         executorShards?.installAsGlobalExecutor()
 

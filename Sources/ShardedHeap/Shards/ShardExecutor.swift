@@ -45,6 +45,8 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
 
     // Guarded by `lock`.
     private var pending: [Work] = []
+    /// Jobs the global executor has queued here (counted under the lock that queues them).
+    private var globalJobsQueued = 0
     private var state: State = .notStarted
     private var isParked = false
     private var maintenanceWanted = false
@@ -127,6 +129,7 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
     func submit(_ work: Work) {
         let drainOn: (any HostedRunLoop)? = locked {
             pending.append(work)
+            if case .globalJob = work { globalJobsQueued &+= 1 }
             if let host {
                 guard !hostDrainQueued else { return nil }
                 hostDrainQueued = true
@@ -272,11 +275,28 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
         case .job(let job):
             job.runSynchronously(isolatedTo: asUnownedSerialExecutor(), taskExecutor: asUnownedTaskExecutor())
         case .globalJob(let job):
-            job.runSynchronously(on: asUnownedTaskExecutor())
+            // As the global executor's own threads run them: isolated to no executor and with
+            // no task executor. Run "on" this task executor instead, a job's every later switch
+            // to the generic executor (entering a nonisolated async function, returning from
+            // an actor) would differ in task executor from the task's (none), and the runtime
+            // would queue the rest of the job again rather than continue on this thread.
+            job.runSynchronously(on: ShardExecutor.genericExecutor)
         case .call(let body):
             body()
         }
     }
+
+    /// The runtime's generic executor (what the global concurrent executor's jobs run on): the
+    /// reference whose two words are zero. No public initialiser makes it.
+    // Safe: `UnownedSerialExecutor` is a frozen struct of one `Builtin.Executor`, two words, and
+    // the runtime's generic executor reference is both words zero (`SerialExecutorRef::generic`).
+    static let genericExecutor: UnownedSerialExecutor = {
+        precondition(MemoryLayout<UnownedSerialExecutor>.size == 2 * MemoryLayout<UInt>.size)
+        return unsafeBitCast((UInt(0), UInt(0)), to: UnownedSerialExecutor.self)
+    }()
+
+    /// How many jobs the global executor has queued on this shard. Any thread may read it.
+    var globalJobsQueuedCount: Int { locked { globalJobsQueued } }
 
     /// Whether the calling thread is this executor's thread (running or retired).
     var isCurrentThread: Bool {
