@@ -21,7 +21,8 @@ let package = Package(
             name: "CAllocBench",
             linkerSettings: [.linkedLibrary("dl")]
         ),
-        // What both runners share: the seeded generator and the machine probes for the reports.
+        // What the runners share: the seeded generator, the machine probes, progress with an
+        // estimate of the time left (RunProgress) and output folders (OutputDirectory).
         .target(
             name: "BenchmarkSupport",
             swiftSettings: [.swiftLanguageMode(.v6)]
