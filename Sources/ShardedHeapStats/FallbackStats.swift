@@ -2,7 +2,7 @@ import ShardedHeap
 
 /// The allocations a group served off every shard thread (its fallback bucket): the calling
 /// thread's default mimalloc heap served them because no shard thread of the group was running
-/// the caller. For ``ShardGroup/shared`` this also counts `OwnedBuffer` and `UniqueBuffer` made
+/// the caller. For `ShardGroup.shared` this also counts `OwnedBuffer` and `UniqueBuffer` made
 /// off every shard thread.
 ///
 /// The fields of ``counters`` read as this value's own (`fallback.liveBytes`).

@@ -22,7 +22,7 @@ public enum Stats {
     /// as of their `areasMeasuredAtUptimeNanoseconds`; call `await heap.measureAreas()` first
     /// for fresh ones.
     ///
-    /// - Parameter heap: The heap to read; ``ShardGroup/shared`` by default.
+    /// - Parameter group: The heap to read; `ShardGroup.shared` by default.
     /// - Returns: A value you may keep, compare, encode or send anywhere.
     /// - Complexity: O(`group.shardCount`), plus one open/read/close of `/proc/self/statm`.
     ///

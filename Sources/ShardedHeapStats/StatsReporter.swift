@@ -41,7 +41,7 @@ public final class StatsReporter: Sendable {
     /// Creates a reporter. Nothing is sampled until ``report()`` or ``run()``.
     ///
     /// - Parameters:
-    ///   - group: The heap to report on; ``ShardGroup/shared`` by default.
+    ///   - group: The heap to report on; `ShardGroup.shared` by default.
     ///   - interval: The time between two reports in ``run()``; 10 seconds by default.
     ///   - refreshesAreas: Measure shard areas before each report in ``run()`` (costs one short
     ///     job per shard thread, O(pages)); off by default.
