@@ -34,7 +34,7 @@ extension DemoReport {
             ("failed_buffers", .int(tally.failedBuffers)),
             ("responses_handed_on", .int(workload.handedOn)),
             ("responses_received", .int(workload.sender.received)),
-            ("remote_frees_made", .int(workload.sender.remoteFreesMade)),
+            ("remote_frees_made", .int(workload.remoteFreesMade)),
             ("remote_frees_counted", .int(remoteFreesCounted)),
             ("live_allocations", .int(liveAllocations)),
             ("live_bytes", .int(liveBytes)),

@@ -20,7 +20,7 @@ extension DemoReport {
             "Checks:     \(DemoFormat.grouped(tally.bytesChecked)) of \(DemoFormat.grouped(tally.bytesWritten)) bytes "
                 + "checked against bytes recomputed from each request number, "
                 + "\(DemoFormat.grouped(tally.mismatchedBytes)) differ; "
-                + "\(DemoFormat.grouped(workload.sender.remoteFreesMade)) responses freed off their shard, "
+                + "\(DemoFormat.grouped(workload.remoteFreesMade)) responses freed off their shard, "
                 + "\(DemoFormat.grouped(remoteFreesCounted)) remote frees counted"
         )
         lines.append(

@@ -55,7 +55,7 @@ struct DemoReport {
                 passed: tally.mismatchedBytes == 0,
                 found:
                     "\(DemoFormat.counted(tally.mismatchedBytes, "byte")) in \(DemoFormat.counted(tally.failedBuffers, "buffer"))"
-                    + " differ from the expected bytes"
+                    + " did not match the expected bytes"
             ),
             Check(
                 name: "every byte checked",
@@ -75,14 +75,15 @@ struct DemoReport {
             ),
             Check(
                 name: "remote frees counted",
-                passed: remoteFreesCounted == sender.remoteFreesMade,
+                passed: remoteFreesCounted == workload.remoteFreesMade,
                 found:
-                    "the shards counted \(count(remoteFreesCounted)) remote frees for \(count(sender.remoteFreesMade)) made"
+                    "the shards counted \(count(remoteFreesCounted)) remote frees for \(count(workload.remoteFreesMade)) made"
             ),
             Check(
                 name: "nothing left",
                 passed: liveAllocations == 0 && liveBytes == 0,
-                found: "\(count(liveAllocations)) allocations (\(DemoFormat.bytes(liveBytes))) still live"
+                found: DemoFormat.counted(liveAllocations, "allocation")
+                    + " (\(DemoFormat.bytes(liveBytes))) still live"
             ),
             Check(
                 name: "allocation phase counted",
@@ -104,7 +105,7 @@ struct DemoReport {
         let tally = workload.tally
         return "PASS: \(DemoFormat.grouped(tally.buffersMade)) buffers in \(DemoFormat.grouped(workload.completed)) "
             + "requests, every byte checked (\(DemoFormat.grouped(tally.bytesChecked)) bytes), "
-            + "\(DemoFormat.grouped(workload.sender.remoteFreesMade)) freed on other threads, all counted, "
+            + "\(DemoFormat.grouped(workload.remoteFreesMade)) freed on other threads, all counted, "
             + "\(liveAllocations) left"
     }
 

@@ -5,6 +5,8 @@ struct RequestHandler: Sendable {
     /// The request whose response gets one byte flipped after the transform, or nil; see
     /// ``DemoOptions/corruptRequest``.
     let corruptRequest: Int?
+    /// The group the requests allocate from, recorded in each hand-off.
+    let heap: ShardGroup
 
     /// Runs request `number`: fills a body, builds the response from it, checks the body against
     /// its recomputed bytes, and either checks the response here or hands it to the sender.
@@ -70,7 +72,7 @@ struct RequestHandler: Sendable {
         if bodyCheck.mismatched > 0 { tally.failedBuffers += 1 }
 
         if number % 4 == 0 {
-            return RequestOutcome(tally: tally, outgoing: Outgoing(buffer: response, requestNumber: number))
+            return RequestOutcome(tally: tally, outgoing: Outgoing(buffer: response, requestNumber: number, heap: heap))
         }
         let responseCheck = ByteCheck.response(response.bytes, of: input)
         tally.bytesChecked += responseCheck.checked

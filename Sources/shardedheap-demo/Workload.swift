@@ -12,8 +12,10 @@ struct Workload {
         var tally = CheckTally()
         /// Responses handed to the sender.
         var handedOn = 0
-        /// What the sender received, checked and freed.
+        /// What the sender received and checked.
         var sender = Sender.Result()
+        /// Handed-on responses freed off their shard's thread (``Outgoing/remoteFreesMade``).
+        var remoteFreesMade = 0
         /// Seconds from the first request to the sender's last free.
         var seconds = 0.0
     }
@@ -30,8 +32,8 @@ struct Workload {
     /// - Returns: The demo's own counts and the elapsed time.
     func run() async -> Result {
         let (stream, queue) = AsyncStream.makeStream(of: Outgoing.self)
-        let sender = Sender.start(receiving: stream, heap: heap)
-        let handler = RequestHandler(corruptRequest: options.corruptRequest)
+        let sender = Sender.start(receiving: stream)
+        let handler = RequestHandler(corruptRequest: options.corruptRequest, heap: heap)
         let heap = heap
         let requests = options.requests
         let started = ContinuousClock.now
@@ -81,6 +83,8 @@ struct Workload {
         queue.finish()
         result.sender = await sender.value
         result.tally.add(result.sender.tally)
+        // Relaxed: both the loop and the sender have finished; see Outgoing.remoteFreesMade.
+        result.remoteFreesMade = Outgoing.remoteFreesMade.load(ordering: .relaxed)
         result.seconds = Self.seconds(since: started)
         return result
     }
