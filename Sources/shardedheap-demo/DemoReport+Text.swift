@@ -8,7 +8,7 @@ extension DemoReport {
         lines += ShardTable(snapshot: after).lines
         lines += [
             "  allocs, frees  blocks made and freed in each shard's heap; a request makes two (body, response)",
-            "  remote frees   frees on a thread other than the shard's own; here the sender freeing 1 response in 4",
+            "  remote frees   frees on a thread other than the shard's own: the 1 response in 4 handed off the shard",
             "  foreign        allocations asked of a shard while off its thread (served by the fallback row)",
             "  fallback       blocks from the calling thread's default heap, when not on any shard thread",
             "  committed/used memory in the shard's pages, and the part in live blocks, at the last measurement",
