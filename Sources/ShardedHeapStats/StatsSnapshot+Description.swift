@@ -2,8 +2,9 @@ extension StatsSnapshot: CustomStringConvertible {
     /// A human-readable report: two lines of process figures, then an aligned table with one row
     /// per shard, an `all` row (sums over the shards) and a `fallback` row (off-shard
     /// allocations). Byte figures are usable sizes in binary units; `frag` is
-    /// ``ShardStats/fragmentation``; `areas age` is how old the area figures are (`never` before
-    /// the first measurement, `-` where there are none).
+    /// ``ShardStats/fragmentation``, or `-` where no block is in use (nothing to fragment: an
+    /// idle shard's retained pages are not an alarm); `areas age` is how old the area figures
+    /// are (`never` before the first measurement, `-` where there are none).
     ///
     /// Any thread may call this.
     public var description: String {
@@ -39,7 +40,7 @@ extension StatsSnapshot: CustomStringConvertible {
                 String(shard.foreignAllocations),
                 StatsFormat.bytes(shard.committedBytes),
                 StatsFormat.bytes(shard.usedBytes),
-                StatsFormat.percent(shard.fragmentation),
+                shard.usedBytes > 0 ? StatsFormat.percent(shard.fragmentation) : "-",
                 shard.areaAgeSeconds.map(StatsFormat.seconds) ?? "never",
             ])
         }
@@ -53,7 +54,7 @@ extension StatsSnapshot: CustomStringConvertible {
             String(totals.foreignAllocations),
             StatsFormat.bytes(totals.committedBytes),
             StatsFormat.bytes(totals.usedBytes),
-            StatsFormat.percent(totals.fragmentation),
+            totals.usedBytes > 0 ? StatsFormat.percent(totals.fragmentation) : "-",
             totals.oldestAreaAgeSeconds.map(StatsFormat.seconds) ?? "never",
         ])
         table.append([

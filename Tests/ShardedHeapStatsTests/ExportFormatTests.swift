@@ -172,6 +172,9 @@ extension StatsTests {
             #expect(try cell(table[3], "allocs") == "1234")
             #expect(try cell(table[4], "live allocs") == "2")
             #expect(try cell(table[2], "areas age") == "never")
+            // Fragmentation where blocks are in use; "-" where none is (not "0.0%" or "100.0%").
+            #expect(try cell(table[1], "frag").hasSuffix("%"))
+            #expect(try cell(table[2], "frag") == "-")
             #expect(try cell(table[4], "committed") == "-")
             await heap.shutdown()
         }
