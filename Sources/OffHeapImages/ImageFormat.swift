@@ -1,4 +1,4 @@
-/// The constants of the image format (version 1). The README's "Off-heap images" section
+/// The constants of the image format (version 1). The DocC article <doc:ImageFormat>
 /// describes the same layout in prose; keep the two in step.
 ///
 /// Every multi-byte number is little-endian and may sit at any address (it is read with

@@ -11,7 +11,7 @@ import ShardedHeap
 /// ```
 ///
 /// Codable is the schema: a value is copied through its `encode(to:)` and rebuilt through its
-/// `init(from:)`. See the README's "Off-heap images" section for the byte layout.
+/// `init(from:)`. See <doc:ImageFormat> for the byte layout.
 public enum OffHeap {
     /// The deepest nesting of containers a value may have, in both copying and reading. Deeper
     /// values fail with ``ImageError/tooDeep(limit:)`` instead of overflowing the stack.

@@ -5,8 +5,8 @@ import ShardedHeap
 extension ByteBufferAllocator {
     /// A `ByteBufferAllocator` whose buffers come from shard heaps.
     ///
-    /// - On the owner thread of a shard (of any group; a `ShardedEventLoopGroup`'s event loops
-    ///   run there), a buffer comes from that shard's heap and counts in its counters.
+    /// - On the owner thread of a shard (of any group; the event loops of a group made with
+    ///   `ShardGroup(adopting:)` are such threads), a buffer comes from that shard's heap and counts in its counters.
     /// - Anywhere else, from the calling thread's default mimalloc heap, counted in
     ///   `ShardGroup.shared`'s fallback bucket (or, past a capped shard's cap, in its group's).
     /// - Frees happen wherever NIO drops the buffer, and count in the shard that made it.

@@ -21,7 +21,8 @@ import ServiceLifecycle
 /// ```
 ///
 /// ``run()`` returns when its task is cancelled or the heap is shut down, so the reporter fits a
-/// swift-service-lifecycle `ServiceGroup` (`extension StatsReporter: Service {}` in your app).
+/// swift-service-lifecycle `ServiceGroup`: with the package's `ServiceLifecycle` trait it is a
+/// `Service`, whose `run()` also returns on graceful shutdown.
 ///
 /// Counters are pushed as increments: each report adds what a count grew since the previous
 /// report, so the backend's counter equals the heap's running total.
