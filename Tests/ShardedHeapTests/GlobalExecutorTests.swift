@@ -45,10 +45,10 @@ struct GlobalExecutorTests {
             group.installAsGlobalExecutor()
             let calls = 1_000
             let (queued, onShard) = await Task.detached { () -> (Int, Bool) in
-                let before = group.globalJobsQueued
+                let before = group.jobsQueued
                 var sum = 0
                 for index in 0..<calls { sum &+= await nonisolatedStep(index) }
-                return (group.globalJobsQueued - before, sum > 0 && group.currentShardIndex != nil)
+                return (group.jobsQueued - before, sum > 0 && group.currentShardIndex != nil)
             }.value
             // Each call enters and leaves a nonisolated async function (an executor switch to
             // the generic executor and back); none of them needs another thread.

@@ -33,7 +33,7 @@ public func withShardedAllocation<Result, Failure: Error>(
         return try await body(current)
     }
     let allocator = ShardAllocator(group: group, shardIndex: shard ?? group.nextShardIndex())
-    let executor = group.executor(at: allocator.shardIndex)
+    let executor = group.taskExecutor(at: allocator.shardIndex)
     // `withValue` rethrows untyped errors, so the typed error travels inside a `Result`.
     let outcome = await ShardAllocator.$binding.withValue(allocator) {
         () async -> sending Swift.Result<Result, Failure> in

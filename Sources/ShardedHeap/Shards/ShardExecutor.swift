@@ -30,8 +30,11 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
     }
 
     enum Work {
-        /// A job for this executor (an actor on it, a task that prefers it).
+        /// A job for this executor (an actor on it, a task that prefers it): isolated to it.
         case job(UnownedJob)
+        /// A job of a task that prefers the shard's ``ShardTaskExecutor`` (the one given): not
+        /// isolated to the shard.
+        case taskJob(UnownedJob, UnownedTaskExecutor)
         /// A job of the global concurrent executor, when the group serves as that
         /// (``ShardGroup/installAsGlobalExecutor()``): not isolated to the shard.
         case globalJob(UnownedJob)
@@ -45,8 +48,8 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
 
     // Guarded by `lock`.
     private var pending: [Work] = []
-    /// Jobs the global executor has queued here (counted under the lock that queues them).
-    private var globalJobsQueued = 0
+    /// Jobs queued here, of every kind (counted under the lock that queues them).
+    private var jobsQueued = 0
     private var state: State = .notStarted
     private var isParked = false
     private var maintenanceWanted = false
@@ -129,7 +132,7 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
     func submit(_ work: Work) {
         let drainOn: (any HostedRunLoop)? = locked {
             pending.append(work)
-            if case .globalJob = work { globalJobsQueued &+= 1 }
+            if case .call = work {} else { jobsQueued &+= 1 }
             if let host {
                 guard !hostDrainQueued else { return nil }
                 hostDrainQueued = true
@@ -274,6 +277,8 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
         switch work {
         case .job(let job):
             job.runSynchronously(isolatedTo: asUnownedSerialExecutor(), taskExecutor: asUnownedTaskExecutor())
+        case .taskJob(let job, let taskExecutor):
+            job.runSynchronously(on: taskExecutor)
         case .globalJob(let job):
             // As the global executor's own threads run them: isolated to no executor and with
             // no task executor. Run "on" this task executor instead, a job's every later switch
@@ -295,8 +300,9 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
         return unsafeBitCast((UInt(0), UInt(0)), to: UnownedSerialExecutor.self)
     }()
 
-    /// How many jobs the global executor has queued on this shard. Any thread may read it.
-    var globalJobsQueuedCount: Int { locked { globalJobsQueued } }
+    /// How many jobs (of tasks, actors and the global executor) were queued on this shard. Any
+    /// thread may read it.
+    var jobsQueuedCount: Int { locked { jobsQueued } }
 
     /// Whether the calling thread is this executor's thread (running or retired).
     var isCurrentThread: Bool {

@@ -36,11 +36,5 @@ extension ShardGroup {
         ShardedExecutorFactory.installed = executor
         _createExecutors(factory: ShardedExecutorFactory.self)
     }
-
-    /// How many jobs the global executor has queued on this group's shards so far (for tests
-    /// that check an `await` does not queue a job it need not). Any thread may read it.
-    package var globalJobsQueued: Int {
-        (0..<shardCount).reduce(0) { $0 + executor(at: $1).globalJobsQueuedCount }
-    }
 }
 #endif

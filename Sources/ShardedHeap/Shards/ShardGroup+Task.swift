@@ -19,7 +19,7 @@ extension ShardGroup {
         operation: sending @escaping (ShardAllocator) async throws -> Success
     ) -> Task<Success, any Error> {
         let allocator = ShardAllocator(group: self, shardIndex: shard ?? nextShardIndex())
-        return Task(executorPreference: executor(at: allocator.shardIndex), priority: priority) {
+        return Task(executorPreference: taskExecutor(at: allocator.shardIndex), priority: priority) {
             try await ShardAllocator.$binding.withValue(allocator) {
                 try await operation(allocator)
             }

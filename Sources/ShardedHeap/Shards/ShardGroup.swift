@@ -47,6 +47,8 @@ public final class ShardGroup: Sendable {
     public let idleCollectDelay: Duration
 
     let executors: [ShardExecutor]
+    /// The task-executor face of each shard (jobs not isolated to the shard), in shard order.
+    let taskExecutors: [ShardTaskExecutor]
     let fallbackSlot: ShardSlot
     private let nextShard = Atomic<Int>(0)
     private let isShutDownFlag = Atomic<Bool>(false)
@@ -178,6 +180,7 @@ public final class ShardGroup: Sendable {
                 adopting: loops?[index]
             )
         }
+        self.taskExecutors = executors.map(ShardTaskExecutor.init(shard:))
     }
 
     /// The memory cap of shard `index` in live bytes, as given, or nil when the shard is not
@@ -203,6 +206,19 @@ public final class ShardGroup: Sendable {
     /// - Precondition: `0 <= index < shardCount`.
     public func executor(forShard index: Int) -> any TaskExecutor & SerialExecutor {
         executor(at: index)
+    }
+
+    /// How many jobs were queued on this group's shards so far (for tests that check an `await`
+    /// does not queue a job it need not). Any thread may read it.
+    package var jobsQueued: Int {
+        executors.reduce(0) { $0 + $1.jobsQueuedCount }
+    }
+
+    /// The executor that tasks running on shard `index` prefer.
+    /// - Precondition: `0 <= index < shardCount`.
+    func taskExecutor(at index: Int) -> ShardTaskExecutor {
+        _ = executor(at: index)  // checks the index
+        return taskExecutors[index]
     }
 
     func executor(at index: Int) -> ShardExecutor {
