@@ -200,8 +200,13 @@ public final class ShardGroup: Sendable {
         return slot.groupID == id ? slot.index : nil
     }
 
-    /// The executor of shard `index`: use it as a task-executor preference, or as the
-    /// `unownedExecutor` of an actor whose code must run on the shard's thread.
+    /// The executor of shard `index`: use it as the `unownedExecutor` of an actor whose code
+    /// must run on the shard's thread, or as a task-executor preference.
+    ///
+    /// Every job queued through it runs isolated to it, as an actor's must. A task that prefers
+    /// it therefore queues its job again at each switch to the generic executor (entering a
+    /// nonisolated async function); ``withShardedAllocation(on:shard:_:)`` and
+    /// ``task(shard:priority:operation:)`` use the shard's own task executor, which avoids that.
     ///
     /// - Precondition: `0 <= index < shardCount`.
     public func executor(forShard index: Int) -> any TaskExecutor & SerialExecutor {
