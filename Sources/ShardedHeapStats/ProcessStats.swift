@@ -11,8 +11,10 @@ import ShardedHeap
 public struct ProcessStats: Sendable, Hashable, Codable {
     /// Bytes resident in memory now (`/proc/self/statm`), or 0 where that file cannot be read.
     public var residentBytes: Int
-    /// The most bytes ever resident at once (getrusage's `ru_maxrss`); never less than
-    /// ``residentBytes`` (the kernel updates its high-water mark lazily).
+    /// The most bytes resident at once since the process started its program: the kernel's
+    /// `VmHWM` (`/proc/self/status`), or getrusage's `ru_maxrss` where that cannot be read;
+    /// never less than ``residentBytes``. (`ru_maxrss` survives `execve`, so under `swift run`
+    /// it would report the package manager's peak; `VmHWM` does not.)
     public var peakResidentBytes: Int
     /// Bytes mimalloc has committed now, over all its heaps (`mi_process_info`).
     ///
@@ -55,7 +57,8 @@ public struct ProcessStats: Sendable, Hashable, Codable {
 
     /// Reads the figures now.
     ///
-    /// - Complexity: O(1): one `mi_process_info` call and one read of `/proc/self/statm`.
+    /// - Complexity: O(1): one `mi_process_info` call, one read of `/proc/self/statm` and one of
+    ///   `/proc/self/status`.
     ///
     /// Any thread may call this.
     public static func current() -> ProcessStats {
@@ -63,7 +66,7 @@ public struct ProcessStats: Sendable, Hashable, Codable {
         let resident = ResidentMemory.currentBytes() ?? 0
         return ProcessStats(
             residentBytes: resident,
-            peakResidentBytes: max(figures.peakResidentBytes, resident),
+            peakResidentBytes: max(ResidentMemory.peakBytes() ?? figures.peakResidentBytes, resident),
             mimallocCommittedBytes: figures.committedBytes,
             mimallocPeakCommittedBytes: figures.peakCommittedBytes,
             pageFaults: figures.pageFaults,
