@@ -281,7 +281,7 @@ final class ShardExecutor: TaskExecutor, SerialExecutor {
             job.runSynchronously(on: taskExecutor)
         case .globalJob(let job):
             // As the global executor's own threads run them: isolated to no executor and with
-            // no task executor. Run "on" this task executor instead, a job's every later switch
+            // no task executor. Were it run "on" this task executor instead, its every later switch
             // to the generic executor (entering a nonisolated async function, returning from
             // an actor) would differ in task executor from the task's (none), and the runtime
             // would queue the rest of the job again rather than continue on this thread.
