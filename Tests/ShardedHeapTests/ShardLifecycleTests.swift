@@ -47,8 +47,10 @@ struct ShardLifecycleTests {
     @Test("An idle shard collects after frees from other threads, so RSS comes down")
     func idleCollectReturnsRemoteFrees() async throws {
         // RSS is process-wide, and suites running beside this one free memory while it fills,
-        // which hides part of the rise. An attempt whose rise is hidden like that is repeated (up
-        // to three); the fall is checked on the first attempt with a clear rise.
+        // and a new heap reuses pages earlier tests left resident: both hide part of the rise.
+        // A rise of two thirds of the fill counts as clear (under AddressSanitizer one CI run saw
+        // 157.8 MiB of 192). An attempt whose rise is hidden more than that is repeated (up to
+        // three); the fall is checked on the first attempt with a clear rise.
         let blockSize = 8 * 1024
         let blocks = 24 * 1024  // 192 MiB
         var hiddenRises: [Int] = []
@@ -68,7 +70,7 @@ struct ShardLifecycleTests {
             let filled = residentBytes()
             let rise = filled - baseline
             #expect(heap.counters(ofShard: 0).liveAllocations == blocks)
-            guard rise > 160 << 20 else {
+            guard rise > 128 << 20 else {
                 hiddenRises.append(rise)
                 _ = consume buffers
                 await heap.shutdown()
@@ -91,7 +93,7 @@ struct ShardLifecycleTests {
             await heap.shutdown()
             return
         }
-        Issue.record("filling 192 MiB never raised RSS by 160 MiB in three attempts: \(hiddenRises)")
+        Issue.record("filling 192 MiB never raised RSS by 128 MiB in three attempts: \(hiddenRises)")
     }
 
     @Test("currentShardIndex names the owner thread's shard, and nil elsewhere")
